@@ -1,0 +1,151 @@
+package sockets.echo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Lesson 01, live: a client that takes one {@code read} for the whole reply, then the client
+ * that reads until it has every byte. Runs on loopback, on free ports, in a few seconds.
+ */
+public final class Demo {
+
+    private Demo() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        run(System.out);
+    }
+
+    static void run(PrintStream out) throws Exception {
+        byte[] hello = "Hello, world!".getBytes(StandardCharsets.US_ASCII);
+
+        out.println("== The pitfall: one read() is not one reply (E-07) ==");
+        out.println("A peer echoes \"Hello, world!\" in two pieces, the way a slow server or a busy network");
+        out.println("can deliver it: \"Hello, \" first, the rest only once the client's first read has returned.");
+        try (TwoPieceEchoPeer peer = new TwoPieceEchoPeer(7);
+             Socket socket = peer.connect()) {
+            byte[] reply = NaiveEchoClient.roundTrip(peer.watch(socket.getInputStream()), socket.getOutputStream(), hello);
+            out.printf("NaiveEchoClient read once and got %s: %d of %d bytes. The rest arrived, and nobody read it.%n",
+                    quote(reply), reply.length, hello.length);
+        }
+
+        out.println();
+        out.println("== The fix: keep reading until every byte you are owed has arrived ==");
+        try (TwoPieceEchoPeer peer = new TwoPieceEchoPeer(7);
+             Socket socket = peer.connect()) {
+            byte[] reply = EchoClient.roundTrip(peer.watch(socket.getInputStream()), socket.getOutputStream(), hello);
+            out.printf("EchoClient.roundTrip got %s: %d of %d bytes, from the same two pieces.%n",
+                    quote(reply), reply.length, hello.length);
+        }
+
+        out.println();
+        out.println("== The same two clients against the real EchoServer ==");
+        PrintStream serverLog = new PrefixedLog(out, "  server| ");
+        try (EchoServer server = EchoServer.bind(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Duration.ofSeconds(10), serverLog)) {
+            Thread serving = Thread.ofPlatform().name("demo-echo-server").start(server::serve);
+            InetSocketAddress address = server.localAddress();
+            out.println("EchoServer is listening on " + EchoServer.describe(address));
+
+            byte[] request = randomBytes(64 * 1024);
+            try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+                byte[] reply = NaiveEchoClient.roundTrip(socket.getInputStream(), socket.getOutputStream(), request);
+                out.printf("NaiveEchoClient sent 65,536 bytes; its single read of at most 1,024 returned %,d.%n",
+                        reply.length);
+                // Wait for the whole echo before closing, so the server sees an orderly goodbye.
+                socket.shutdownOutput();
+                socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+            }
+
+            request = randomBytes(1024 * 1024);
+            try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+                byte[] reply = EchoClient.roundTrip(socket.getInputStream(), socket.getOutputStream(), request);
+                out.printf("EchoClient sent %,d bytes and got back %,d; identical: %s.%n",
+                        request.length, reply.length, Arrays.equals(request, reply));
+            }
+            server.close();
+            serving.join(TimeUnit.SECONDS.toMillis(5));
+        }
+        out.println();
+        out.println("Read the lesson: 01-blocking-echo/README.md. Run the tests: ./mvnw -pl 01-blocking-echo verify");
+    }
+
+    private static String quote(byte[] bytes) {
+        return '"' + new String(bytes, StandardCharsets.US_ASCII) + '"';
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new Random(42).nextBytes(bytes);
+        return bytes;
+    }
+
+    /**
+     * A one-connection echo peer that sends its echo in two pieces: the first {@code split} bytes,
+     * then (only after the client's first read has returned) the rest.
+     */
+    private static final class TwoPieceEchoPeer implements AutoCloseable {
+        private final ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        private final CountDownLatch firstReadReturned = new CountDownLatch(1);
+        private final Thread thread;
+
+        TwoPieceEchoPeer(int split) throws IOException {
+            thread = Thread.ofPlatform().name("two-piece-peer").start(() -> {
+                try (Socket s = listener.accept()) {
+                    byte[] request = s.getInputStream().readNBytes(13);
+                    OutputStream out = s.getOutputStream();
+                    out.write(request, 0, split);
+                    firstReadReturned.await(5, TimeUnit.SECONDS);
+                    out.write(request, split, request.length - split);
+                    s.shutdownOutput();
+                    s.getInputStream().transferTo(OutputStream.nullOutputStream());
+                } catch (IOException | InterruptedException e) {
+                    // The demo's client went away; nothing to clean up beyond the socket.
+                }
+            });
+        }
+
+        Socket connect() throws IOException {
+            return new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+        }
+
+        InputStream watch(InputStream in) {
+            return new SignallingInputStream(in, firstReadReturned);
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            listener.close();
+            thread.join(5_000);
+        }
+    }
+
+    /** Indents the server's log lines so they stand apart from the narration. */
+    private static final class PrefixedLog extends PrintStream {
+        private final PrintStream target;
+        private final String prefix;
+
+        PrefixedLog(PrintStream target, String prefix) {
+            super(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+            this.target = target;
+            this.prefix = prefix;
+        }
+
+        @Override
+        public void println(String line) {
+            target.println(prefix + line);
+        }
+    }
+}
