@@ -128,6 +128,8 @@ class LimitsTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DelimitedWriter.lines(sink, 10).writeFrame("a\nb".getBytes(StandardCharsets.US_ASCII)))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TypedWriter(sink, java.util.Map.of(1, 2)).writeFrame(new byte[] {1, 0}))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(sink.size()).isZero();
     }
 

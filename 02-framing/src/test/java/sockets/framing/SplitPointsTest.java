@@ -67,14 +67,13 @@ class SplitPointsTest {
         codecs.add(new Codec("fixed length 4", in -> new FixedLengthReader(in, 4), fixed, wire.toByteArray()));
 
         List<byte[]> typed = List.of(b("\u0001ab"), b("\u0002"), b("\u0003xyzw"), b("\u0001cd"));
-        byte[] typedWire = new byte[typed.stream().mapToInt(t -> t.length).sum()];
-        int at = 0;
+        Map<Integer, Integer> lengths = Map.of(1, 2, 2, 0, 3, 4);
+        wire = new ByteArrayOutputStream();
+        w = new TypedWriter(wire, lengths);
         for (byte[] t : typed) {
-            System.arraycopy(t, 0, typedWire, at, t.length);
-            at += t.length;
+            w.writeFrame(t);
         }
-        codecs.add(new Codec("type byte decides length",
-                in -> new TypedReader(in, Map.of(1, 2, 2, 0, 3, 4)), typed, typedWire));
+        codecs.add(new Codec("type byte decides length", in -> new TypedReader(in, lengths), typed, wire.toByteArray()));
 
         return codecs.stream().flatMap(c -> Stream.of(Arguments.of(c, false), Arguments.of(c, true)));
     }
