@@ -1,0 +1,46 @@
+package sockets.select;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** A {@link SelectEchoServer} on a free loopback port, its loop on its own thread, its log kept. */
+final class RunningSelectServer implements AutoCloseable {
+
+    final SelectEchoServer server;
+    private final Thread thread;
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    RunningSelectServer(int highWater, Duration idle) throws IOException {
+        server = SelectEchoServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), highWater, idle,
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        thread = Thread.ofPlatform().name("test-select-server").start(server::serve);
+    }
+
+    static RunningSelectServer start() throws IOException {
+        return new RunningSelectServer(SelectEchoServer.DEFAULT_HIGH_WATER, Duration.ofSeconds(30));
+    }
+
+    InetSocketAddress address() {
+        return server.localAddress();
+    }
+
+    Socket connect() throws IOException {
+        return new Socket(InetAddress.getLoopbackAddress(), address().getPort());
+    }
+
+    String log() {
+        return log.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.close();
+        thread.join(Duration.ofSeconds(5));
+    }
+}
