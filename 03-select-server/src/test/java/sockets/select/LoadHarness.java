@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  * <li>reference: {@link SelectEchoServer}, Netty's echo example, and a C epoll server; 64-byte
- *     request/response on 1, 50 and 500 connections, and 64 KiB bulk echo on one connection.</li>
+ *     request/response on 1, 50 and 500 connections, and 64 KiB bulk echo on one connection;
+ *     the median of several runs, the servers taking turns, because one run on a shared 2-core
+ *     machine can be 30% off.</li>
  * <li>scaling (S-15): the selector, a platform thread per connection, a virtual thread per
  *     connection, and Netty; request/response on 10, 100, 1,000 and 5,000 connections, with the
  *     server's CPU time per request, resident memory and thread count.</li>
@@ -44,12 +46,14 @@ public final class LoadHarness {
     private final Path tools;
     private final Path work;
     private final int seconds;
+    private final int repeat;
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final String classpath = System.getProperty("java.class.path");
     private final List<Map<String, String>> results = new ArrayList<>();
 
-    private LoadHarness(Path tools, int seconds) {
+    private LoadHarness(Path tools, int seconds, int repeat) {
         this.tools = tools;
+        this.repeat = repeat;
         this.work = Path.of("target", "load");
         this.seconds = seconds;
     }
@@ -57,17 +61,19 @@ public final class LoadHarness {
     public static void main(String[] args) throws Exception {
         Path tools = null;
         int seconds = 5;
+        int repeat = 3;
         boolean quick = false;
-        List<String> parts = new ArrayList<>(List.of("reference", "scaling", "10k"));
+        List<String> parts = new ArrayList<>(List.of("reference", "bulk", "scaling", "10k"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 // Relative to the repository root: Maven runs this in the module's folder.
                 case "--tools" -> tools = Path.of("..").resolve(args[++i]).normalize();
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--repeat" -> repeat = Integer.parseInt(args[++i]);
                 case "--quick" -> quick = true;
                 case "--only" -> parts = List.of(args[++i].split(","));
                 default -> {
-                    System.err.println("usage: LoadHarness --tools DIR [--seconds N] [--quick] [--only reference,scaling,10k]");
+                    System.err.println("usage: LoadHarness --tools DIR [--seconds N] [--repeat N] [--quick] [--only reference,bulk,scaling,10k]");
                     System.exit(2);
                 }
             }
@@ -76,10 +82,10 @@ public final class LoadHarness {
             System.err.println("LoadHarness: give --tools, the folder with echoload.c and echosrv.c (the course's shared tools)");
             System.exit(2);
         }
-        LoadHarness harness = new LoadHarness(tools.toAbsolutePath(), quick ? 3 : seconds);
+        LoadHarness harness = new LoadHarness(tools.toAbsolutePath(), quick ? 3 : seconds, quick ? 1 : repeat);
         harness.buildTools();
-        if (parts.contains("reference")) {
-            harness.reference();
+        if (parts.contains("reference") || parts.contains("bulk")) {
+            harness.reference(parts.contains("reference"), parts.contains("bulk"));
         }
         if (parts.contains("scaling")) {
             harness.scaling(quick ? List.of(10, 100, 1000) : List.of(10, 100, 1000, 5000));
@@ -127,32 +133,46 @@ public final class LoadHarness {
         return new Server(name, command);
     }
 
-    private void reference() throws Exception {
-        List<Load> loads = List.of(
-                new Load("rr 64 B × 1", List.of("rr", "1", "64")),
-                new Load("rr 64 B × 50", List.of("rr", "50", "64")),
-                new Load("rr 64 B × 500", List.of("rr", "500", "64")),
-                new Load("bulk 64 KiB × 1", List.of("bulk", "65536")));
-        System.out.println("\n## Reference: select vs Netty vs C epoll (" + seconds + " s per run)\n");
-        System.out.println("| load | server | req/s or MB/s | p50 µs | p99 µs | ratio to Netty | ratio to C |");
+    private void reference(boolean requestResponse, boolean bulk) throws Exception {
+        List<Load> loads = new ArrayList<>();
+        if (requestResponse) {
+            loads.add(new Load("rr 64 B × 1", List.of("rr", "1", "64")));
+            loads.add(new Load("rr 64 B × 50", List.of("rr", "50", "64")));
+            loads.add(new Load("rr 64 B × 500", List.of("rr", "500", "64")));
+        }
+        if (bulk) {
+            loads.add(new Load("bulk 64 KiB × 1", List.of("bulk", "65536")));
+        }
+        List<String> servers = List.of("select", "netty", "c-epoll");
+        System.out.println("\n## Reference: select vs Netty vs C epoll (" + seconds + " s per run, median of "
+                + repeat + " runs, servers interleaved)\n");
+        System.out.println("| load | server | req/s or MB/s (median) | all runs | p99 µs (median) | ratio to Netty | ratio to C |");
         System.out.println("|---|---|---|---|---|---|---|");
         for (Load load : loads) {
-            Map<String, Double> score = new LinkedHashMap<>();
-            List<Map<String, String>> rows = new ArrayList<>();
-            for (String name : List.of("select", "netty", "c-epoll")) {
-                Map<String, String> r = measure("reference", name, load, true);
-                score.put(name, r.containsKey("rps") ? Double.parseDouble(r.get("rps")) : Double.parseDouble(r.getOrDefault("MBps", "0")));
-                rows.add(r);
+            Map<String, List<Double>> scores = new LinkedHashMap<>();
+            Map<String, List<Double>> p99s = new LinkedHashMap<>();
+            for (int run = 0; run < repeat; run++) {
+                for (String name : servers) {
+                    Map<String, String> r = measure("reference", name, load, true);
+                    r.put("run", String.valueOf(run + 1));
+                    scores.computeIfAbsent(name, k -> new ArrayList<>()).add(
+                            Double.parseDouble(r.getOrDefault("rps", r.getOrDefault("MBps", "0"))));
+                    p99s.computeIfAbsent(name, k -> new ArrayList<>()).add(Double.parseDouble(r.getOrDefault("p99_us", "0")));
+                }
             }
-            for (Map<String, String> r : rows) {
-                double s = score.get(r.get("server"));
-                r.put("ratio_to_netty", fmt(s / score.get("netty")));
-                r.put("ratio_to_c", fmt(s / score.get("c-epoll")));
-                System.out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", load.label(), r.get("server"),
-                        r.getOrDefault("rps", r.getOrDefault("MBps", r.get("error"))), r.getOrDefault("p50_us", ""),
-                        r.getOrDefault("p99_us", ""), r.get("ratio_to_netty"), r.get("ratio_to_c"));
+            for (String name : servers) {
+                double median = median(scores.get(name));
+                System.out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", load.label(), name, fmt(median),
+                        scores.get(name).stream().map(LoadHarness::fmt).toList(), fmt(median(p99s.get(name))),
+                        fmt(median / median(scores.get("netty"))), fmt(median / median(scores.get("c-epoll"))));
             }
         }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private void scaling(List<Integer> connectionCounts) throws Exception {
@@ -205,13 +225,15 @@ public final class LoadHarness {
             });
             // Memory and threads are sampled half-way through, while every connection is open.
             Thread.sleep(TimeUnit.SECONDS.toMillis(seconds) / 2 + 1_000);
-            Map<String, String> during = status(process.pid());
+            Map<String, String> during = process.isAlive() ? status(process.pid()) : Map.of();
             Map<String, String> out = running.get();
             long[] cpuAfter = cpuTicks(process.pid());
             row.putAll(out);
             double cpuSeconds = (cpuAfter[0] + cpuAfter[1] - cpuBefore[0] - cpuBefore[1]) / 100.0;
-            row.put("server_cpu_s", fmt(cpuSeconds));
-            if (out.containsKey("rps")) {
+            if (cpuAfter[0] >= 0) {
+                row.put("server_cpu_s", fmt(cpuSeconds));
+            }
+            if (out.containsKey("rps") && cpuAfter[0] >= 0) {
                 double requests = Double.parseDouble(out.get("rps")) * seconds;
                 row.put("cpu_us_per_request", fmt(cpuSeconds * 1e6 / Math.max(1, requests)));
             }
@@ -282,9 +304,17 @@ public final class LoadHarness {
         }
     }
 
-    /** utime and stime of a process, in clock ticks (100 per second on Linux). */
+    /**
+     * utime and stime of a process, in clock ticks (100 per second on Linux); -1 if it has exited.
+     * (The C reference server dies of SIGPIPE when the bulk load generator exits mid-echo.)
+     */
     private static long[] cpuTicks(long pid) throws IOException {
-        String stat = Files.readAllLines(Path.of("/proc", String.valueOf(pid), "stat")).getFirst();
+        String stat;
+        try {
+            stat = Files.readAllLines(Path.of("/proc", String.valueOf(pid), "stat")).getFirst();
+        } catch (java.nio.file.NoSuchFileException exited) {
+            return new long[] {-1, -1};
+        }
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
     }
