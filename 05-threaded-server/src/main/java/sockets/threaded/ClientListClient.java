@@ -1,0 +1,101 @@
+package sockets.threaded;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sends a name to {@link ClientListServer} and prints the list it answers with, pretty-printed.
+ * The answer ends when the server closes its side, so the client reads to the end of the stream:
+ * never one read of 1,024 bytes (T-06).
+ */
+public final class ClientListClient {
+
+    private static final String USAGE = """
+            usage: ClientListClient --name NAME [--host HOST] [--port PORT] [--timeout SECONDS]
+              --name NAME         the name to register (UTF-8, at most 256 bytes)
+              --host, --port      the server (default 127.0.0.1, 5005)
+              --timeout SECONDS   give up on the answer after this long (default 10)""";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private ClientListClient() {
+    }
+
+    // tag::fetch[]
+    /** Sends the name, half-closes, reads the whole answer, and parses it. */
+    public static JsonNode register(Socket socket, String name) throws IOException {
+        socket.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8));
+        socket.shutdownOutput(); // nothing more from us
+        InputStream in = socket.getInputStream();
+        byte[] answer = in.readAllBytes(); // the server closes after the last byte: that is the framing
+        return JSON.readTree(answer);
+    }
+    // end::fetch[]
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        String host;
+        int port;
+        String name;
+        Duration timeout;
+        try {
+            CommandLine line = CommandLine.parse(args, Set.of("host", "port", "name", "timeout"), false);
+            if (line.help()) {
+                out.println(USAGE);
+                return 0;
+            }
+            name = line.string("name", null);
+            if (name == null || name.isBlank()) {
+                throw new CommandLine.UsageException("--name is required");
+            }
+            if (name.getBytes(StandardCharsets.UTF_8).length > ClientListServer.MAX_NAME_BYTES || name.contains("\n")) {
+                throw new CommandLine.UsageException("--name must be one line of at most " + ClientListServer.MAX_NAME_BYTES + " bytes");
+            }
+            host = line.string("host", "127.0.0.1");
+            port = line.port("port", ClientListServer.DEFAULT_PORT);
+            timeout = line.seconds("timeout", Duration.ofSeconds(10));
+        } catch (CommandLine.UsageException e) {
+            err.println("ClientListClient: " + e.getMessage());
+            err.println(USAGE);
+            return CommandLine.EXIT_USAGE;
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), Math.toIntExact(timeout.toMillis()));
+            socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+            JsonNode list = register(socket, name);
+            if (list.has("error")) {
+                err.println("ClientListClient: the server refused: " + list.get("error").asString());
+                return CommandLine.EXIT_FAILURE;
+            }
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(list));
+            return 0;
+        } catch (UnknownHostException e) {
+            err.println("ClientListClient: unknown host '" + host + "'");
+        } catch (ConnectException e) {
+            err.println("ClientListClient: cannot connect to " + host + ":" + port + ": " + e.getMessage() + "; is the server running?");
+        } catch (SocketTimeoutException e) {
+            err.println("ClientListClient: no complete answer from " + host + ":" + port + " within " + timeout.toMillis() + " ms");
+        } catch (JacksonException e) {
+            err.println("ClientListClient: the answer is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            err.println("ClientListClient: " + host + ":" + port + ": " + e.getMessage());
+        }
+        return CommandLine.EXIT_FAILURE;
+    }
+}
