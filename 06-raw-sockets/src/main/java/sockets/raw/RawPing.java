@@ -1,0 +1,106 @@
+package sockets.raw;
+
+import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * ICMP echo, as {@code ping} does it, over {@code AF_INET/SOCK_RAW}: the request's checksum is
+ * computed here, and each reply's IPv4 header checksum and ICMP checksum are verified.
+ *
+ * <pre>sudo java --enable-native-access=ALL-UNNAMED 06-raw-sockets/src/main/java/sockets/raw/RawPing.java --count 3</pre>
+ */
+public final class RawPing {
+
+    private static final String USAGE = """
+            usage: RawPing [--host ADDRESS] [--count N] [--timeout SECONDS]
+              --host ADDRESS      an IPv4 address on this machine (default 127.0.0.1)
+              --count N           echo requests to send (default 3)
+              --timeout SECONDS   wait for each reply (default 1)
+            needs CAP_NET_RAW (root, setcap, or unshare -rn)""";
+
+    /** One answered echo request. */
+    public record Reply(int sequence, int ttl, double millis, boolean checksumsValid) {
+    }
+
+    private RawPing() {
+    }
+
+    // tag::ping[]
+    /** Sends one echo request and waits for its reply; null if none comes in time. */
+    public static Reply ping(RawSocket socket, Inet4Address host, int id, int sequence, Duration timeout)
+            throws RawSocketException {
+        byte[] payload = "java ping".getBytes(StandardCharsets.US_ASCII);
+        long start = System.nanoTime();
+        socket.sendTo(Transport.Icmp.echoRequest(id, sequence, payload), host);
+        long deadline = start + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            RawSocket.Received r = socket.receive(65_536, Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            if (r == null) {
+                break;
+            }
+            Ipv4 ip = Ipv4.parse(r.bytes(), 0); // a raw AF_INET socket receives the IPv4 header too
+            Transport.Icmp icmp = Transport.Icmp.parse(ip.payload());
+            // The socket also sees our own request on lo, and other programs' ICMP: match the reply.
+            if (icmp.type() == Transport.Icmp.ECHO_REPLY && icmp.identifier() == id && icmp.sequence() == sequence) {
+                return new Reply(sequence, ip.ttl(), (System.nanoTime() - start) / 1e6, ip.checksumValid() && icmp.checksumValid());
+            }
+        }
+        return null;
+    }
+    // end::ping[]
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Inet4Address host;
+        int count;
+        Duration timeout;
+        try {
+            CommandLine line = CommandLine.parse(args, Set.of("host", "count", "timeout"), false);
+            if (line.help()) {
+                out.println(USAGE);
+                return 0;
+            }
+            String name = line.string("host", "127.0.0.1");
+            try {
+                if (!(InetAddress.getByName(name) instanceof Inet4Address v4)) {
+                    throw new CommandLine.UsageException("--host must be an IPv4 address, not '" + name + "'");
+                }
+                host = v4;
+            } catch (UnknownHostException e) {
+                throw new CommandLine.UsageException("--host: cannot resolve '" + name + "'");
+            }
+            count = line.size("count", 3, 1000);
+            timeout = line.seconds("timeout", Duration.ofSeconds(1));
+        } catch (CommandLine.UsageException e) {
+            err.println("RawPing: " + e.getMessage());
+            err.println(USAGE);
+            return CommandLine.EXIT_USAGE;
+        }
+        int id = (int) (ProcessHandle.current().pid() & 0xFFFF);
+        int answered = 0;
+        try (RawSocket socket = RawSocket.icmp()) {
+            for (int seq = 1; seq <= count; seq++) {
+                Reply reply = ping(socket, host, id, seq, timeout);
+                if (reply == null) {
+                    out.printf("no reply from %s: icmp_seq=%d%n", host.getHostAddress(), seq);
+                } else {
+                    answered++;
+                    out.printf("reply from %s: icmp_seq=%d ttl=%d time=%.3f ms, checksums %s%n", host.getHostAddress(),
+                            reply.sequence(), reply.ttl(), reply.millis(), reply.checksumsValid() ? "ok" : "BAD");
+                }
+            }
+        } catch (RawSocketException e) {
+            err.println("RawPing: " + e.getMessage());
+            return CommandLine.EXIT_FAILURE;
+        }
+        return answered == count ? 0 : CommandLine.EXIT_FAILURE;
+    }
+}
