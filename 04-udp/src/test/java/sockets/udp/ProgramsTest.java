@@ -106,11 +106,21 @@ class ProgramsTest {
             port = s.getLocalPort();
         }
         ByteArrayOutputStream received = new ByteArrayOutputStream();
+        java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
+        PrintStream receiverOut = new PrintStream(received, true, StandardCharsets.UTF_8) {
+            @Override
+            public void println(String line) {
+                super.println(line);
+                if (line.startsWith("listening on")) {
+                    listening.countDown(); // bound: datagrams sent from now on are received
+                }
+            }
+        };
         int p = port;
         CompletableFuture<Integer> receiver = CompletableFuture.supplyAsync(() -> UdpReceive.run(
                 new String[] {"--port", String.valueOf(p), "--count", "2", "--max-datagram", "100"},
-                new PrintStream(received, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream())));
-        awaitLine(received, "listening on");
+                receiverOut, new PrintStream(new ByteArrayOutputStream())));
+        assertThat(listening.await(30, TimeUnit.SECONDS)).isTrue();
 
         assertThat(run(UdpSend::run, "--port", port, "Hello", "you", "there!")).startsWith("0|sent 16 bytes");
         assertThat(run(UdpSend::run, "--port", port, "x".repeat(150))).startsWith("0|sent 150 bytes");
@@ -145,14 +155,6 @@ class ProgramsTest {
         int status = program.run(argv.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return status + "|" + out.toString(StandardCharsets.UTF_8) + "|" + err.toString(StandardCharsets.UTF_8);
-    }
-
-    /** Waits (bounded by the class timeout) until the receiver has printed its first line. */
-    private static void awaitLine(ByteArrayOutputStream out, String text) throws InterruptedException {
-        while (!out.toString(StandardCharsets.UTF_8).contains(text)) {
-            Thread.onSpinWait();
-            Thread.yield();
-        }
     }
 
     static boolean hasCommand(String... command) {
