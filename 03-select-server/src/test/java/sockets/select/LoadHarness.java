@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,6 +48,7 @@ public final class LoadHarness {
     private final Path work;
     private final int seconds;
     private final int repeat;
+    private int warmUpSeconds = 2;
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final String classpath = System.getProperty("java.class.path");
     private final List<Map<String, String>> results = new ArrayList<>();
@@ -64,6 +66,8 @@ public final class LoadHarness {
         int repeat = 3;
         boolean quick = false;
         List<String> parts = new ArrayList<>(List.of("reference", "bulk", "scaling", "10k"));
+        List<Integer> counts = List.of(10, 100, 1000, 5000);
+        List<String> scalingServers = List.of("select", "platform-threads", "virtual-threads", "netty");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 // Relative to the repository root: Maven runs this in the module's folder.
@@ -72,8 +76,10 @@ public final class LoadHarness {
                 case "--repeat" -> repeat = Integer.parseInt(args[++i]);
                 case "--quick" -> quick = true;
                 case "--only" -> parts = List.of(args[++i].split(","));
+                case "--connections" -> counts = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                case "--servers" -> scalingServers = List.of(args[++i].split(","));
                 default -> {
-                    System.err.println("usage: LoadHarness --tools DIR [--seconds N] [--repeat N] [--quick] [--only reference,bulk,scaling,10k]");
+                    System.err.println("usage: LoadHarness --tools DIR [--seconds N] [--repeat N] [--quick] [--only reference,bulk,scaling,10k] [--connections 1,10,...] [--servers select,platform-threads,virtual-threads,netty,blocking-01]");
                     System.exit(2);
                 }
             }
@@ -82,13 +88,14 @@ public final class LoadHarness {
             System.err.println("LoadHarness: give --tools, the folder with echoload.c and echosrv.c (the course's shared tools)");
             System.exit(2);
         }
-        LoadHarness harness = new LoadHarness(tools.toAbsolutePath(), quick ? 3 : seconds, quick ? 1 : repeat);
+        LoadHarness harness = new LoadHarness(tools.toAbsolutePath(), quick ? 2 : seconds, quick ? 1 : repeat);
+        harness.warmUpSeconds = quick ? 1 : 2;
         harness.buildTools();
         if (parts.contains("reference") || parts.contains("bulk")) {
             harness.reference(parts.contains("reference"), parts.contains("bulk"));
         }
         if (parts.contains("scaling")) {
-            harness.scaling(quick ? List.of(10, 100, 1000) : List.of(10, 100, 1000, 5000));
+            harness.scaling(counts, scalingServers);
         }
         if (parts.contains("10k")) {
             harness.tenThousand();
@@ -128,6 +135,11 @@ public final class LoadHarness {
                 command.addAll(List.of("sockets.select.ThreadPerConnectionEchoServer", name.split("-")[0], p));
             }
             case "c-epoll" -> command.addAll(List.of(work.resolve("echosrv").toString(), p));
+            case "blocking-01" -> { // lesson 01's one-client-at-a-time server, run from its source
+                command.addAll(List.of(java, "-Xms256m", "-Xmx2g"));
+                command.addAll(List.of(Path.of("..", "01-blocking-echo", "src", "main", "java", "sockets", "echo", "EchoServer.java")
+                        .toString(), "--port", p));
+            }
             default -> throw new IllegalArgumentException(name);
         }
         return new Server(name, command);
@@ -175,12 +187,18 @@ public final class LoadHarness {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private void scaling(List<Integer> connectionCounts) throws Exception {
+    private void scaling(List<Integer> connectionCounts, List<String> servers) throws Exception {
         System.out.println("\n## Scaling (S-15): request/response, 64 B (" + seconds + " s per run)\n");
         System.out.println("| connections | server | req/s | p50 µs | p99 µs | CPU µs per request | RSS MiB | threads |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (int conns : connectionCounts) {
-            for (String name : List.of("select", "platform-threads", "virtual-threads", "netty")) {
+            for (String name : servers) {
+                if (name.equals("blocking-01") && conns > 50) {
+                    // One client at a time, and a listen backlog of 50: the load generator's connects
+                    // would wait on SYN retransmissions for minutes. Recorded, not run.
+                    System.out.printf("| %d | %s | not run: serves one client at a time, backlog 50 | | | | | |%n", conns, name);
+                    continue;
+                }
                 Map<String, String> r = measure("scaling", name, new Load("rr 64 B × " + conns, List.of("rr", String.valueOf(conns), "64")), true);
                 System.out.printf("| %d | %s | %s | %s | %s | %s | %s | %s |%n", conns, name,
                         r.getOrDefault("rps", r.get("error")), r.getOrDefault("p50_us", ""), r.getOrDefault("p99_us", ""),
@@ -213,7 +231,7 @@ public final class LoadHarness {
         try {
             awaitListening(port, process);
             if (warmUp) {
-                runLoad(port, load, 2);
+                runLoad(port, load, warmUpSeconds);
             }
             long[] cpuBefore = cpuTicks(process.pid());
             CompletableFuture<Map<String, String>> running = CompletableFuture.supplyAsync(() -> {
