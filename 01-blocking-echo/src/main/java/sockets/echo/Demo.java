@@ -1,18 +1,14 @@
 package sockets.echo;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,7 +30,7 @@ public final class Demo {
         out.println("== The pitfall: one read() is not one reply (E-07) ==");
         out.println("A peer echoes \"Hello, world!\" in two pieces, the way a slow server or a busy network");
         out.println("can deliver it: \"Hello, \" first, the rest only once the client's first read has returned.");
-        try (TwoPieceEchoPeer peer = new TwoPieceEchoPeer(7);
+        try (TwoPieceEchoPeer peer = new TwoPieceEchoPeer(hello.length, 7);
              Socket socket = peer.connect()) {
             byte[] reply = NaiveEchoClient.roundTrip(peer.watch(socket.getInputStream()), socket.getOutputStream(), hello);
             out.printf("NaiveEchoClient read once and got %s: %d of %d bytes. The rest arrived, and nobody read it.%n",
@@ -43,7 +39,7 @@ public final class Demo {
 
         out.println();
         out.println("== The fix: keep reading until every byte you are owed has arrived ==");
-        try (TwoPieceEchoPeer peer = new TwoPieceEchoPeer(7);
+        try (TwoPieceEchoPeer peer = new TwoPieceEchoPeer(hello.length, 7);
              Socket socket = peer.connect()) {
             byte[] reply = EchoClient.roundTrip(peer.watch(socket.getInputStream()), socket.getOutputStream(), hello);
             out.printf("EchoClient.roundTrip got %s: %d of %d bytes, from the same two pieces.%n",
@@ -90,46 +86,6 @@ public final class Demo {
         byte[] bytes = new byte[n];
         new Random(42).nextBytes(bytes);
         return bytes;
-    }
-
-    /**
-     * A one-connection echo peer that sends its echo in two pieces: the first {@code split} bytes,
-     * then (only after the client's first read has returned) the rest.
-     */
-    private static final class TwoPieceEchoPeer implements AutoCloseable {
-        private final ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        private final CountDownLatch firstReadReturned = new CountDownLatch(1);
-        private final Thread thread;
-
-        TwoPieceEchoPeer(int split) throws IOException {
-            thread = Thread.ofPlatform().name("two-piece-peer").start(() -> {
-                try (Socket s = listener.accept()) {
-                    byte[] request = s.getInputStream().readNBytes(13);
-                    OutputStream out = s.getOutputStream();
-                    out.write(request, 0, split);
-                    firstReadReturned.await(5, TimeUnit.SECONDS);
-                    out.write(request, split, request.length - split);
-                    s.shutdownOutput();
-                    s.getInputStream().transferTo(OutputStream.nullOutputStream());
-                } catch (IOException | InterruptedException e) {
-                    // The demo's client went away; nothing to clean up beyond the socket.
-                }
-            });
-        }
-
-        Socket connect() throws IOException {
-            return new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
-        }
-
-        InputStream watch(InputStream in) {
-            return new SignallingInputStream(in, firstReadReturned);
-        }
-
-        @Override
-        public void close() throws IOException, InterruptedException {
-            listener.close();
-            thread.join(5_000);
-        }
     }
 
     /** Indents the server's log lines so they stand apart from the narration. */

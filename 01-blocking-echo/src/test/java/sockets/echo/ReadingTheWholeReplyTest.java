@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -16,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
@@ -32,53 +29,14 @@ class ReadingTheWholeReplyTest {
 
     private static final byte[] HELLO = "Hello, world".getBytes(StandardCharsets.US_ASCII);
 
-    /**
-     * A one-connection peer that echoes "Hello" and then, only once the client's first read has
-     * returned, ", world". The split is forced, so the outcome does not depend on timing.
-     */
-    static final class TwoPieceEcho implements AutoCloseable {
-        final ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        final CountDownLatch firstReadReturned = new CountDownLatch(1);
-        final CompletableFuture<Void> done;
-
-        TwoPieceEcho() throws IOException {
-            done = CompletableFuture.runAsync(() -> {
-                try (Socket peer = listener.accept()) {
-                    byte[] request = peer.getInputStream().readNBytes(HELLO.length);
-                    OutputStream out = peer.getOutputStream();
-                    out.write(request, 0, 5);
-                    if (!firstReadReturned.await(10, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("the client never read");
-                    }
-                    out.write(request, 5, request.length - 5);
-                } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, Thread::startVirtualThread);
-        }
-
-        Socket connect() throws IOException {
-            return new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
-        }
-
-        InputStream watched(Socket s) throws IOException {
-            return new SignallingInputStream(s.getInputStream(), firstReadReturned);
-        }
-
-        @Override
-        public void close() throws IOException {
-            listener.close();
-        }
-    }
-
     @Nested
     @Tag("pitfall")
     class Pitfall {
 
         @Test
         void naive_client_returns_half_the_echo_when_it_arrives_in_two_pieces() throws Exception {
-            try (TwoPieceEcho peer = new TwoPieceEcho(); Socket s = peer.connect()) {
-                byte[] reply = NaiveEchoClient.roundTrip(peer.watched(s), s.getOutputStream(), HELLO);
+            try (TwoPieceEchoPeer peer = new TwoPieceEchoPeer(HELLO.length, 5); Socket s = peer.connect()) {
+                byte[] reply = NaiveEchoClient.roundTrip(peer.watch(s.getInputStream()), s.getOutputStream(), HELLO);
 
                 assertThat(new String(reply, StandardCharsets.US_ASCII)).isEqualTo("Hello");
                 peer.done.get(10, TimeUnit.SECONDS); // ", world" was sent too, and never read
@@ -129,8 +87,8 @@ class ReadingTheWholeReplyTest {
 
         @Test
         void round_trip_reassembles_an_echo_that_arrives_in_two_pieces() throws Exception {
-            try (TwoPieceEcho peer = new TwoPieceEcho(); Socket s = peer.connect()) {
-                byte[] reply = EchoClient.roundTrip(peer.watched(s), s.getOutputStream(), HELLO);
+            try (TwoPieceEchoPeer peer = new TwoPieceEchoPeer(HELLO.length, 5); Socket s = peer.connect()) {
+                byte[] reply = EchoClient.roundTrip(peer.watch(s.getInputStream()), s.getOutputStream(), HELLO);
 
                 assertThat(new String(reply, StandardCharsets.US_ASCII)).isEqualTo("Hello, world");
             }
