@@ -3,6 +3,7 @@ package sockets.udp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +27,7 @@ final class CommandLine {
     }
 
     private final Map<String, String> values = new HashMap<>();
+    private final Set<String> flags = new HashSet<>();
     private final List<String> words = new ArrayList<>();
     private final boolean help;
 
@@ -38,6 +40,12 @@ final class CommandLine {
      * @param wordsAllowed whether plain words (not starting with {@code --}) are accepted
      */
     static CommandLine parse(String[] args, Set<String> options, boolean wordsAllowed) throws UsageException {
+        return parse(args, options, Set.of(), wordsAllowed);
+    }
+
+    /** @param flags the {@code --name} options that take no value: present or absent */
+    static CommandLine parse(String[] args, Set<String> options, Set<String> flags, boolean wordsAllowed)
+            throws UsageException {
         boolean help = false;
         for (String arg : args) {
             help |= arg.equals("--help") || arg.equals("-h");
@@ -63,6 +71,13 @@ final class CommandLine {
                     value = name.substring(eq + 1);
                     name = name.substring(0, eq);
                 }
+                if (flags.contains(name)) {
+                    if (value != null) {
+                        throw new UsageException("--" + name + " takes no value");
+                    }
+                    line.flags.add(name);
+                    continue;
+                }
                 if (!options.contains(name)) {
                     throw new UsageException("unknown option --" + name);
                 }
@@ -84,6 +99,10 @@ final class CommandLine {
 
     boolean help() {
         return help;
+    }
+
+    boolean flag(String name) {
+        return flags.contains(name);
     }
 
     List<String> words() {

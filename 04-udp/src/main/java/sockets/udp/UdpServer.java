@@ -174,12 +174,12 @@ public final class UdpServer implements Closeable {
         boolean echo;
         int max;
         try {
-            CommandLine line = CommandLine.parse(expandFlags(args), Set.of("host", "port", "echo", "max-datagram"), false);
+            CommandLine line = CommandLine.parse(args, Set.of("host", "port", "max-datagram"), Set.of("echo"), false);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
             }
-            echo = line.string("echo", "false").equals("true");
+            echo = line.flag("echo");
             max = line.size("max-datagram", DEFAULT_MAX_DATAGRAM, Datagrams.LARGEST_IPV4_PAYLOAD);
             int port = line.port("port", DEFAULT_PORT);
             String host = line.string("host", "127.0.0.1");
@@ -218,11 +218,5 @@ public final class UdpServer implements Closeable {
         out.println("listening on " + describe(server.localAddress()));
         server.serve();
         return 0;
-    }
-
-    /** {@code --echo} is a flag; the shared parser takes values, so give it one. */
-    static String[] expandFlags(String[] args) {
-        return java.util.Arrays.stream(args).flatMap(a -> a.equals("--echo") ? java.util.stream.Stream.of("--echo", "true")
-                : java.util.stream.Stream.of(a)).toArray(String[]::new);
     }
 }

@@ -97,6 +97,7 @@ class ProgramsTest {
                 .startsWith("1||UdpClient: nothing is listening on UDP 127.0.0.1:" + closedPort)
                 .doesNotContain("Exception");
         assertThat(run(UdpClient::run, "--retries", "x", "hi")).startsWith("2||UdpClient: --retries must be a whole number");
+        assertThat(run(UdpServer::run, "--echo=yes")).startsWith("2||UdpServer: --echo takes no value");
     }
 
     @Test
