@@ -135,7 +135,7 @@ public final class FramingServer implements Closeable {
         AtomicBoolean stalled = new AtomicBoolean();
         try {
             client.setSoTimeout(Math.toIntExact(idleTimeout.toMillis()));
-            long frames = echoFrames(client, stalled);
+            long frames = echoFrames(client, peer, stalled);
             log.println(peer + " finished after " + frames + " frames");
         } catch (FramingException e) {
             log.println(peer + " broke the framing, connection closed: " + e.getMessage());
@@ -153,11 +153,10 @@ public final class FramingServer implements Closeable {
     }
 
     // tag::echo-frames[]
-    private long echoFrames(Socket client, AtomicBoolean stalled) throws IOException {
+    private long echoFrames(Socket client, String peer, AtomicBoolean stalled) throws IOException {
         // One buffered stream for the whole connection: bytes read ahead belong to the next frame.
         FrameReader reader = framing.reader(new BufferedInputStream(client.getInputStream()), maxFrame);
         FrameWriter writer = framing.writer(client.getOutputStream(), maxFrame);
-        String peer = describe(client.getRemoteSocketAddress());
         long frames = 0;
         byte[] frame;
         while ((frame = reader.readFrame()) != null) {
