@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import sockets.cli.Programs;
 
 /**
  * Lesson 01, live: a client that takes one {@code read} for the whole reply, then the client
@@ -21,6 +23,7 @@ public final class Demo {
     }
 
     public static void main(String[] args) throws Exception {
+        Programs.noOptions("Demo", "Runs lesson 01's pitfall and its fix, live, on loopback (takes no options).", args);
         run(System.out);
     }
 
@@ -48,12 +51,12 @@ public final class Demo {
 
         out.println();
         out.println("== The same two clients against the real EchoServer ==");
-        PrintStream serverLog = new PrefixedLog(out, "  server| ");
+        PrefixedLog serverLog = new PrefixedLog(out, "  server| ");
         try (EchoServer server = EchoServer.bind(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Duration.ofSeconds(10), serverLog)) {
             Thread serving = Thread.ofPlatform().name("demo-echo-server").start(server::serve);
             InetSocketAddress address = server.localAddress();
-            out.println("EchoServer is listening on " + EchoServer.describe(address));
+            out.println("EchoServer is listening on " + Programs.hostPort(address));
 
             byte[] request = randomBytes(64 * 1024);
             try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
@@ -71,6 +74,9 @@ public final class Demo {
                 out.printf("EchoClient sent %,d bytes and got back %,d; identical: %s.%n",
                         request.length, reply.length, Arrays.equals(request, reply));
             }
+            // Stop the server only once it has seen both clients leave, or it would report the
+            // second one as cut off by the stop.
+            serverLog.finished.await(5, TimeUnit.SECONDS);
             server.close();
             serving.join(TimeUnit.SECONDS.toMillis(5));
         }
@@ -92,6 +98,7 @@ public final class Demo {
     private static final class PrefixedLog extends PrintStream {
         private final PrintStream target;
         private final String prefix;
+        final CountDownLatch finished = new CountDownLatch(2);
 
         PrefixedLog(PrintStream target, String prefix) {
             super(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
@@ -102,6 +109,9 @@ public final class Demo {
         @Override
         public void println(String line) {
             target.println(prefix + line);
+            if (line.contains(" closed its side")) {
+                finished.countDown();
+            }
         }
     }
 }

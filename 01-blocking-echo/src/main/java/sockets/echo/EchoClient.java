@@ -19,6 +19,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 
 /**
  * Sends bytes to an echo server and prints exactly what comes back.
@@ -202,7 +204,7 @@ public final class EchoClient {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.in, System.out, System.err));
+        Programs.exit(run(args, System.in, System.out, System.err));
     }
 
     static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
@@ -211,25 +213,20 @@ public final class EchoClient {
         Duration timeout;
         List<String> words;
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("host", "port", "timeout"), true);
+            CommandLine line = new CommandLine(args, Set.of("host", "port", "timeout"), Set.of(), true);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
             }
             host = line.string("host", "127.0.0.1");
-            port = line.port("port", EchoServer.DEFAULT_PORT);
-            if (port == 0) {
-                throw new CommandLine.UsageException("--port 0 is for servers; give the server's port");
-            }
+            port = line.number("port", EchoServer.DEFAULT_PORT, 1, 65_535);
             timeout = line.seconds("timeout", DEFAULT_TIMEOUT);
             words = line.words();
         } catch (CommandLine.UsageException e) {
-            err.println("EchoClient: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("EchoClient", e, USAGE, err);
         }
 
-        String target = host + ":" + port;
+        String target = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         try (Socket socket = connect(host, port, timeout)) {
             socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
             if (words.isEmpty()) {
@@ -253,7 +250,7 @@ public final class EchoClient {
         } catch (IOException e) {
             err.println("EchoClient: " + target + ": " + e.getMessage());
         }
-        return CommandLine.EXIT_FAILURE;
+        return Programs.EXIT_FAILURE;
     }
 
 }

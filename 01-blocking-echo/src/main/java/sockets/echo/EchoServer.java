@@ -5,14 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketAddress;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -34,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <pre>java 01-blocking-echo/src/main/java/sockets/echo/EchoServer.java --port 5001</pre>
  */
-public final class EchoServer implements Closeable {
+public final class EchoServer implements Programs.Server {
 
     public static final int DEFAULT_PORT = 5001;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -116,7 +114,7 @@ public final class EchoServer implements Closeable {
     }
 
     private void handle(Socket client) {
-        String peer = describe(client.getRemoteSocketAddress());
+        String peer = Programs.hostPort(client.getRemoteSocketAddress());
         log.println("connection from " + peer);
         AtomicBoolean stalled = new AtomicBoolean();
         try (client) {
@@ -190,18 +188,6 @@ public final class EchoServer implements Closeable {
         }
     }
 
-    static String describe(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return hostPort(inet.getAddress(), inet.getPort());
-        }
-        return String.valueOf(address);
-    }
-
-    static String hostPort(InetAddress address, int port) {
-        String host = address.getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-    }
-
     private static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
@@ -215,67 +201,22 @@ public final class EchoServer implements Closeable {
     }
 
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        Programs.exit(run(args, System.out, System.err));
     }
 
     /** Runs the program; returns only on a bad argument or a failure to listen. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        InetSocketAddress address;
-        Duration idle;
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("host", "port", "idle-timeout"), false);
+            CommandLine line = new CommandLine(args, Set.of("host", "port", "idle-timeout"), Set.of(), false);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
             }
-            int port = line.port("port", DEFAULT_PORT);
-            idle = line.seconds("idle-timeout", DEFAULT_IDLE_TIMEOUT);
-            String host = line.string("host", "127.0.0.1");
-            try {
-                address = new InetSocketAddress(InetAddress.getByName(host), port);
-            } catch (UnknownHostException e) {
-                throw new CommandLine.UsageException("--host: cannot resolve '" + host + "'");
-            }
+            Duration idle = line.seconds("idle-timeout", DEFAULT_IDLE_TIMEOUT);
+            return Programs.serve("EchoServer", Programs.listenAddress(line, DEFAULT_PORT),
+                    address -> bind(address, idle, out), out, err);
         } catch (CommandLine.UsageException e) {
-            err.println("EchoServer: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("EchoServer", e, USAGE, err);
         }
-
-        EchoServer server;
-        try {
-            server = bind(address, idle, out);
-        } catch (BindException e) {
-            err.println("EchoServer: cannot listen on " + describe(address) + ": " + e.getMessage()
-                    + (address.getPort() < 1024 && address.getPort() != 0
-                            ? " (ports below 1024 need root; pick a port such as 5001)"
-                            : " (is another server using that port? try --port 0)"));
-            return CommandLine.EXIT_FAILURE;
-        } catch (IOException e) {
-            err.println("EchoServer: cannot listen on " + describe(address) + ": " + e.getMessage());
-            return CommandLine.EXIT_FAILURE;
-        }
-
-        // Ctrl-C (SIGINT) and kill (SIGTERM) run shutdown hooks. This one closes the listener
-        // and the current connection, waits for serve() to finish, and ends the process with
-        // status 0: being stopped by a signal is how a server is meant to stop.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            try {
-                server.awaitStopped(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            out.println("stopped");
-            out.flush();
-            Runtime.getRuntime().halt(0);
-        }, "echo-server-shutdown"));
-
-        out.println("listening on " + describe(server.localAddress()));
-        server.serve();
-        return 0;
     }
 }

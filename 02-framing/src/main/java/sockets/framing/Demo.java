@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import sockets.cli.Programs;
 
 /**
  * Lesson 02, live: the HOWTO's five-digit length prefix read with one {@code read} when only two
@@ -25,6 +26,7 @@ public final class Demo {
     }
 
     public static void main(String[] args) throws Exception {
+        Programs.noOptions("Demo", "Runs lesson 02's pitfall and its fix, live, on loopback (takes no options).", args);
         run(System.out);
     }
 

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 
 /**
  * Sends messages to {@link FramingServer} and prints each reply on a line of its own.
@@ -33,13 +35,13 @@ public final class FramingClient {
               --framing length|line    must match the server's (default length)
               --max-frame BYTES        largest reply accepted (default 1048576)
               --timeout SECONDS        give up on a reply after this long (default 10)
-              MESSAGE ...              each argument is one message; without any, each line of standard input is""";
+              MESSAGE ...              each argument is one message; without any, each line of standard input is one message""";
 
     private FramingClient() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.in, System.out, System.err));
+        Programs.exit(run(args, System.in, System.out, System.err));
     }
 
     static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
@@ -50,23 +52,21 @@ public final class FramingClient {
         Duration timeout;
         List<String> messages;
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("host", "port", "framing", "max-frame", "timeout"), true);
+            CommandLine line = new CommandLine(args, Set.of("host", "port", "framing", "max-frame", "timeout"), Set.of(), true);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
             }
             host = line.string("host", "127.0.0.1");
-            port = line.port("port", FramingServer.DEFAULT_PORT);
-            framing = FramingServer.parseFraming(line.string("framing", "length"));
-            maxFrame = line.size("max-frame", FramingServer.DEFAULT_MAX_FRAME, Frames.LARGEST_LIMIT - 1);
+            port = line.number("port", FramingServer.DEFAULT_PORT, 1, 65_535);
+            framing = FramingServer.parseFraming(line);
+            maxFrame = line.number("max-frame", FramingServer.DEFAULT_MAX_FRAME, 1, Frames.LARGEST_LIMIT - 1);
             timeout = line.seconds("timeout", Duration.ofSeconds(10));
             messages = line.words();
         } catch (CommandLine.UsageException e) {
-            err.println("FramingClient: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("FramingClient", e, USAGE, err);
         }
-        String target = host + ":" + port;
+        String target = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), Math.toIntExact(timeout.toMillis()));
             socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
@@ -95,7 +95,7 @@ public final class FramingClient {
         } catch (IOException e) {
             err.println("FramingClient: " + target + ": " + e.getMessage());
         }
-        return CommandLine.EXIT_FAILURE;
+        return Programs.EXIT_FAILURE;
     }
 
     private static void exchange(String message, FrameWriter requests, FrameReader replies, PrintStream out)

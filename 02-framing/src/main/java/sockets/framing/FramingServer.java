@@ -6,14 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -23,6 +19,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 
 /**
  * An echo server for whole messages: it reads one frame, writes the same frame back, and repeats.
@@ -36,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <pre>java 02-framing/src/main/java/sockets/framing/FramingServer.java --framing line</pre>
  */
-public final class FramingServer implements Closeable {
+public final class FramingServer implements Programs.Server {
 
     public static final int DEFAULT_PORT = 5002;
     public static final int DEFAULT_MAX_FRAME = 1 << 20;
@@ -122,7 +120,7 @@ public final class FramingServer implements Closeable {
                     closeQuietly(client);
                     break;
                 }
-                Thread.ofVirtual().name("framing-" + describe(client.getRemoteSocketAddress())).start(() -> handle(client));
+                Thread.ofVirtual().name("framing-" + Programs.hostPort(client.getRemoteSocketAddress())).start(() -> handle(client));
             }
         } finally {
             watchdog.shutdownNow();
@@ -131,12 +129,12 @@ public final class FramingServer implements Closeable {
     }
 
     private void handle(Socket client) {
-        String peer = describe(client.getRemoteSocketAddress());
+        String peer = Programs.hostPort(client.getRemoteSocketAddress());
         AtomicBoolean stalled = new AtomicBoolean();
         try {
             client.setSoTimeout(Math.toIntExact(idleTimeout.toMillis()));
             long frames = echoFrames(client, peer, stalled);
-            log.println(peer + " finished after " + frames + " frames");
+            log.println(peer + " finished after " + frames + (frames == 1 ? " frame" : " frames"));
         } catch (FramingException e) {
             log.println(peer + " broke the framing, connection closed: " + e.getMessage());
         } catch (SocketTimeoutException e) {
@@ -189,14 +187,6 @@ public final class FramingServer implements Closeable {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    static String describe(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            String host = inet.getAddress().getHostAddress();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
-    }
-
     private static void closeQuietly(Closeable c) {
         try {
             c.close();
@@ -213,64 +203,26 @@ public final class FramingServer implements Closeable {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        InetSocketAddress address;
-        Framing framing;
-        int maxFrame;
-        Duration idle;
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("host", "port", "framing", "max-frame", "idle-timeout"), false);
+            CommandLine line = new CommandLine(args, Set.of("host", "port", "framing", "max-frame", "idle-timeout"),
+                    Set.of(), false);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
             }
-            framing = parseFraming(line.string("framing", "length"));
-            maxFrame = line.size("max-frame", DEFAULT_MAX_FRAME, Frames.LARGEST_LIMIT - 1);
-            idle = line.seconds("idle-timeout", DEFAULT_IDLE_TIMEOUT);
-            int port = line.port("port", DEFAULT_PORT);
-            String host = line.string("host", "127.0.0.1");
-            try {
-                address = new InetSocketAddress(InetAddress.getByName(host), port);
-            } catch (UnknownHostException e) {
-                throw new CommandLine.UsageException("--host: cannot resolve '" + host + "'");
-            }
+            Framing framing = parseFraming(line);
+            int maxFrame = line.number("max-frame", DEFAULT_MAX_FRAME, 1, Frames.LARGEST_LIMIT - 1);
+            Duration idle = line.seconds("idle-timeout", DEFAULT_IDLE_TIMEOUT);
+            return Programs.serve("FramingServer", Programs.listenAddress(line, DEFAULT_PORT),
+                    address -> bind(address, framing, maxFrame, idle, out), out, err);
         } catch (CommandLine.UsageException e) {
-            err.println("FramingServer: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("FramingServer", e, USAGE, err);
         }
-        FramingServer server;
-        try {
-            server = bind(address, framing, maxFrame, idle, out);
-        } catch (BindException e) {
-            err.println("FramingServer: cannot listen on " + describe(address) + ": " + e.getMessage()
-                    + " (is another server using that port? try --port 0)");
-            return CommandLine.EXIT_FAILURE;
-        } catch (IOException e) {
-            err.println("FramingServer: cannot listen on " + describe(address) + ": " + e.getMessage());
-            return CommandLine.EXIT_FAILURE;
-        }
-        // SIGINT/SIGTERM: close everything, let serve() return, and report success.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            try {
-                server.awaitStopped(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            out.println("stopped");
-            out.flush();
-            Runtime.getRuntime().halt(0);
-        }, "framing-server-shutdown"));
-        out.println("listening on " + describe(server.localAddress()));
-        server.serve();
-        return 0;
     }
 
-    static Framing parseFraming(String name) throws CommandLine.UsageException {
-        try {
-            return Framing.valueOf(name.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.UsageException("--framing must be 'length' or 'line', not '" + name + "'");
-        }
+    /** {@code --framing length} or {@code --framing line}; length when absent. */
+    static Framing parseFraming(CommandLine line) throws CommandLine.UsageException {
+        return line.option("framing", Framing.LENGTH, name -> Framing.valueOf(name.toUpperCase(Locale.ROOT)),
+                framing -> true, "'length' or 'line'");
     }
 }

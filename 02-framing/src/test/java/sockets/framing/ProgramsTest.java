@@ -72,7 +72,7 @@ class ProgramsTest {
         String err = new String(server.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(server.exitValue()).isEqualTo(2);
-        assertThat(err).startsWith("FramingServer: --port must be a number from 0 to 65535, not 'abc'\nusage:")
+        assertThat(err).startsWith("FramingServer: --port must be a whole number from 0 to 65535, not 'abc'\nusage:")
                 .doesNotContain("Exception");
 
         ByteArrayOutputStream e = new ByteArrayOutputStream();

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
 import java.util.zip.CRC32;
+import sockets.cli.Programs;
 
 /**
  * Lesson 03, live: the seed's select server ignoring how much {@code write} took, losing data
@@ -24,6 +25,7 @@ public final class Demo {
     }
 
     public static void main(String[] args) throws Exception {
+        Programs.noOptions("Demo", "Runs lesson 03's pitfall and its fix, live, on loopback (takes no options).", args);
         run(System.out);
     }
 
@@ -51,14 +53,21 @@ public final class Demo {
         out.println();
         out.println("== The fix: a partial write keeps the rest at the head of the queue ==");
         try (SelectEchoServer server = SelectEchoServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                SelectEchoServer.DEFAULT_HIGH_WATER, Duration.ofSeconds(30), new PrintStream(OutputStream.nullOutputStream()))) {
+                SelectEchoServer.DEFAULT_HIGH_WATER, SelectEchoServer.DEFAULT_MAX_CONNECTIONS, Duration.ofSeconds(30),
+                new PrintStream(OutputStream.nullOutputStream()))) {
             server.sendBufferForNewConnections(4096);
-            Thread loop = Thread.ofPlatform().name("select-server").start(server::serve);
+            Thread loop = Thread.ofPlatform().name("select-server").start(() -> {
+                try {
+                    server.serve();
+                } catch (IOException e) {
+                    out.println("the server failed: " + e.getMessage());
+                }
+            });
             Received got = exchange(server.localAddress().getPort(), request);
             out.printf("The server read %,d bytes and wrote %,d. The client got %,d of %,d bytes, checksum %s.%n",
-                    server.bytesRead(), server.bytesWritten(), got.bytes(), SIZE, got.intact() ? "equal" : "DIFFERENT");
+                    server.counters.bytesRead(), server.counters.bytesWritten(), got.bytes(), SIZE, got.intact() ? "equal" : "DIFFERENT");
             out.printf("Its most unsent echo for one client was %,d bytes: back-pressure kept it under %,d + one read.%n",
-                    server.mostPendingBytes(), SelectEchoServer.DEFAULT_HIGH_WATER);
+                    server.counters.mostPendingBytes(), SelectEchoServer.DEFAULT_HIGH_WATER);
             server.close();
             loop.join(5_000);
         }

@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 
 /**
  * A non-blocking echo client: it connects with {@code OP_CONNECT} and {@code finishConnect}, writes
@@ -29,9 +31,12 @@ import java.util.Set;
 public final class SelectClient {
 
     private static final String USAGE = """
-            usage: SelectClient [--host HOST] [--port PORT] [--wait select|poll] [--timeout SECONDS] MESSAGE ...
+            usage: SelectClient [--host HOST] [--port PORT] [--wait select|poll] [--pause SECONDS] [--timeout SECONDS]
+                                MESSAGE ...
               --host, --port      the echo server (default 127.0.0.1, 5003)
               --wait select|poll  block in select (default), or spin with a zero timeout as the blog does
+              --pause SECONDS     send the second half of the message this long after the first (default 0.5),
+                                  so that the client has to wait for something
               --timeout SECONDS   give up after this long (default 10)
               MESSAGE ...         words to send, joined by spaces and ended by a newline""";
 
@@ -39,17 +44,26 @@ public final class SelectClient {
     public record Exchange(byte[] echo, long wakeups, long cpuNanos) {
     }
 
+    static final Duration DEFAULT_PAUSE = Duration.ofMillis(500);
+
     private SelectClient() {
     }
 
     // tag::exchange[]
-    public static Exchange exchange(InetSocketAddress server, byte[] request, boolean poll, Duration timeout)
-            throws IOException {
+    /**
+     * Sends {@code request} and reads its whole echo through one selector. With a {@code pause}, the
+     * second half of the request is sent only that long after the first: the client has nothing to
+     * do meanwhile, which is exactly when the way it waits shows.
+     */
+    public static Exchange exchange(InetSocketAddress server, byte[] request, boolean poll, Duration pause,
+            Duration timeout) throws IOException {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         long cpuBefore = cpu.getCurrentThreadCpuTime();
         long deadline = System.nanoTime() + timeout.toNanos();
-        ByteBuffer out = ByteBuffer.wrap(request);
+        ByteBuffer out = ByteBuffer.wrap(request, 0, pause.isZero() ? request.length : request.length / 2);
         ByteBuffer in = ByteBuffer.allocate(request.length);
+        long resumeAt = 0; // when the second half may go, once the first is out
+        boolean pausing = false;
         long wakeups = 0;
         try (Selector selector = Selector.open(); SocketChannel channel = SocketChannel.open()) {
             channel.configureBlocking(false);
@@ -57,11 +71,17 @@ public final class SelectClient {
             int interest = channel.connect(server) ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_CONNECT;
             SelectionKey key = channel.register(selector, interest);
             while (in.hasRemaining()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                long now = System.nanoTime();
+                if (deadline - now <= 0) {
                     throw new SocketTimeoutException("no complete echo within " + timeout.toMillis() + " ms");
                 }
-                int ready = poll ? selector.selectNow() : selector.select(Math.max(1, left / 1_000_000));
+                if (pausing && now - resumeAt >= 0) {
+                    pausing = false;
+                    out.limit(request.length); // the pause is over: send the rest
+                    key.interestOps(SelectionKey.OP_WRITE | SelectionKey.OP_READ);
+                }
+                long sleepMillis = Math.max(1, ((pausing ? resumeAt : deadline) - now) / 1_000_000);
+                int ready = poll ? selector.selectNow() : selector.select(sleepMillis);
                 wakeups++;
                 if (ready == 0) {
                     continue;
@@ -75,7 +95,9 @@ public final class SelectClient {
                 if (key.isWritable()) {
                     channel.write(out);
                     if (!out.hasRemaining()) {
-                        key.interestOps(SelectionKey.OP_READ); // nothing left to send: stop asking (S-08)
+                        key.interestOps(SelectionKey.OP_READ); // nothing to send now: stop asking (S-08)
+                        pausing = out.limit() < request.length;
+                        resumeAt = System.nanoTime() + pause.toNanos();
                     }
                 }
                 if (key.isReadable() && channel.read(in) == -1) {
@@ -88,53 +110,52 @@ public final class SelectClient {
     // end::exchange[]
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Programs.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         String host;
         int port;
         boolean poll;
+        Duration pause;
         Duration timeout;
         List<String> words;
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("host", "port", "wait", "timeout"), true);
+            CommandLine line = new CommandLine(args, Set.of("host", "port", "wait", "pause", "timeout"), Set.of(), true);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
             }
             host = line.string("host", "127.0.0.1");
-            port = line.port("port", SelectEchoServer.DEFAULT_PORT);
-            String wait = line.string("wait", "select");
-            if (!wait.equals("select") && !wait.equals("poll")) {
-                throw new CommandLine.UsageException("--wait must be 'select' or 'poll', not '" + wait + "'");
-            }
-            poll = wait.equals("poll");
+            port = line.number("port", SelectEchoServer.DEFAULT_PORT, 1, 65_535);
+            poll = line.option("wait", "select", w -> w, w -> w.equals("select") || w.equals("poll"),
+                    "'select' or 'poll'").equals("poll");
+            pause = line.option("pause", DEFAULT_PAUSE, s -> Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000)),
+                    d -> !d.isNegative() && d.toSeconds() <= 60, "a number of seconds from 0 to 60");
             timeout = line.seconds("timeout", Duration.ofSeconds(10));
             words = line.words();
             if (words.isEmpty()) {
                 throw new CommandLine.UsageException("give a message to send");
             }
         } catch (CommandLine.UsageException e) {
-            err.println("SelectClient: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("SelectClient", e, USAGE, err);
         }
         byte[] request = (String.join(" ", words) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            Exchange result = exchange(new InetSocketAddress(InetAddress.getByName(host), port), request, poll, timeout);
+            Exchange result = exchange(new InetSocketAddress(InetAddress.getByName(host), port), request, poll, pause, timeout);
             out.write(result.echo());
             out.flush();
-            err.printf("waited with %s: %,d wakeups, %.1f ms of CPU%n", poll ? "a zero-timeout poll" : "select",
+            err.printf("waited %s with %s: %,d wake-ups, %.1f ms of CPU%n", pause.isZero() ? "for the echo"
+                    : "through a " + pause.toMillis() + " ms pause", poll ? "a zero-timeout poll" : "select",
                     result.wakeups(), result.cpuNanos() / 1e6);
             return 0;
         } catch (UnknownHostException e) {
             err.println("SelectClient: unknown host '" + host + "'");
         } catch (ConnectException e) {
-            err.println("SelectClient: cannot connect to " + host + ":" + port + ": " + e.getMessage() + "; is the server running?");
+            err.println("SelectClient: cannot connect to " + Programs.hostPort(new InetSocketAddress(host, port)) + ": " + e.getMessage() + "; is the server running?");
         } catch (IOException e) {
             err.println("SelectClient: " + host + ":" + port + ": " + e.getMessage());
         }
-        return CommandLine.EXIT_FAILURE;
+        return Programs.EXIT_FAILURE;
     }
 }

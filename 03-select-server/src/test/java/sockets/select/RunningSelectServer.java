@@ -15,11 +15,20 @@ final class RunningSelectServer implements AutoCloseable {
     final SelectEchoServer server;
     private final Thread thread;
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    /** What ended the loop, if it ended by failing. */
+    volatile IOException failure;
 
     RunningSelectServer(int highWater, Duration idle) throws IOException {
-        server = SelectEchoServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), highWater, idle,
+        server = SelectEchoServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), highWater,
+                SelectEchoServer.DEFAULT_MAX_CONNECTIONS, idle,
                 new PrintStream(log, true, StandardCharsets.UTF_8));
-        thread = Thread.ofPlatform().name("test-select-server").start(server::serve);
+        thread = Thread.ofPlatform().name("test-select-server").start(() -> {
+            try {
+                server.serve();
+            } catch (IOException e) {
+                failure = e;
+            }
+        });
     }
 
     static RunningSelectServer start() throws IOException {

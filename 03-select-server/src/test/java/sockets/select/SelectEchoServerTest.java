@@ -141,7 +141,7 @@ class SelectEchoServerTest {
                     sent.get(60, TimeUnit.SECONDS);
 
                     assertThat(got).containsExactly(EIGHT_MIB, crc(request));
-                    assertThat(server.server.bytesWritten()).isEqualTo(server.server.bytesRead()).isEqualTo(EIGHT_MIB);
+                    assertThat(server.server.counters.bytesWritten()).isEqualTo(server.server.counters.bytesRead()).isEqualTo(EIGHT_MIB);
                 }
             }
         }
@@ -185,7 +185,7 @@ class SelectEchoServerTest {
                 // A bounded wait, to show the flood stalls: the server stopped reading from it.
                 assertThat(flood).failsWithin(1, TimeUnit.SECONDS)
                         .withThrowableOfType(java.util.concurrent.TimeoutException.class);
-                assertThat(server.server.mostPendingBytes())
+                assertThat(server.server.counters.mostPendingBytes())
                         .isLessThanOrEqualTo(highWater + SelectEchoServer.READ_BUFFER);
                 greedy.close();
                 assertThat(flood.get(30, TimeUnit.SECONDS)).isLessThan(256L << 20);
@@ -234,7 +234,7 @@ class SelectEchoServerTest {
                 sent.get(60, TimeUnit.SECONDS);
                 assertThat(total).isEqualTo(request.length);
                 assertThat(crc.getValue()).isEqualTo(crc(request));
-                assertThat(server.server.mostPendingBytes())
+                assertThat(server.server.counters.mostPendingBytes())
                         .isLessThanOrEqualTo(SelectEchoServer.DEFAULT_HIGH_WATER + SelectEchoServer.READ_BUFFER);
             }
         }

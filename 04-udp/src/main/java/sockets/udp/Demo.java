@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import sockets.cli.Programs;
 
 /**
  * Lesson 04, live: a 9,000-byte datagram cut to 8,192 without a word, then caught; a lost answer
@@ -24,6 +25,7 @@ public final class Demo {
     }
 
     public static void main(String[] args) throws Exception {
+        Programs.noOptions("Demo", "Runs lesson 04's pitfall and its fix, live, on loopback (takes no options).", args);
         run(System.out);
     }
 

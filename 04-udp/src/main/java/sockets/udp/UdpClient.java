@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 
 /**
  * Sends one request to {@link UdpServer} and prints the answer. UDP promises nothing, so the
@@ -90,7 +92,7 @@ public final class UdpClient {
     // end::request[]
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Programs.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -100,23 +102,21 @@ public final class UdpClient {
         int retries;
         List<String> words;
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("host", "port", "timeout", "retries"), true);
+            CommandLine line = new CommandLine(args, Set.of("host", "port", "timeout", "retries"), Set.of(), true);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
             }
             host = line.string("host", "127.0.0.1");
-            port = line.port("port", UdpServer.DEFAULT_PORT);
+            port = line.number("port", UdpServer.DEFAULT_PORT, 1, 65_535);
             timeout = line.seconds("timeout", Duration.ofSeconds(1));
-            retries = line.count("retries", 3, 100);
+            retries = line.number("retries", 3, 0, 100);
             words = line.words();
             if (words.isEmpty()) {
                 throw new CommandLine.UsageException("give a message to send");
             }
         } catch (CommandLine.UsageException e) {
-            err.println("UdpClient: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("UdpClient", e, USAGE, err);
         }
         try (DatagramSocket socket = new DatagramSocket()) {
             socket.connect(new InetSocketAddress(InetAddress.getByName(host), port));
@@ -135,6 +135,6 @@ public final class UdpClient {
         } catch (IOException e) {
             err.println("UdpClient: " + host + ":" + port + ": " + e.getMessage());
         }
-        return CommandLine.EXIT_FAILURE;
+        return Programs.EXIT_FAILURE;
     }
 }

@@ -9,6 +9,8 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.Set;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 
 /**
  * The seed's minimal UDP receiver, done right: it prints each datagram's sender and text, reports
@@ -27,7 +29,7 @@ public final class UdpReceive {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Programs.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -35,40 +37,38 @@ public final class UdpReceive {
         int count;
         int max;
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("host", "port", "count", "max-datagram"), false);
+            CommandLine line = new CommandLine(args, Set.of("host", "port", "count", "max-datagram"), Set.of(), false);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
             }
-            count = line.count("count", 0, Integer.MAX_VALUE);
-            max = line.size("max-datagram", UdpServer.DEFAULT_MAX_DATAGRAM, Datagrams.LARGEST_IPV4_PAYLOAD);
+            count = line.number("count", 0, 0, Integer.MAX_VALUE);
+            max = line.number("max-datagram", UdpServer.DEFAULT_MAX_DATAGRAM, 1, Datagrams.LARGEST_IPV4_PAYLOAD);
             String host = line.string("host", "127.0.0.1");
             try {
-                address = new InetSocketAddress(InetAddress.getByName(host), line.port("port", UdpServer.DEFAULT_PORT));
+                address = new InetSocketAddress(InetAddress.getByName(host), line.number("port", UdpServer.DEFAULT_PORT, 0, 65_535));
             } catch (UnknownHostException e) {
                 throw new CommandLine.UsageException("--host: cannot resolve '" + host + "'");
             }
         } catch (CommandLine.UsageException e) {
-            err.println("UdpReceive: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("UdpReceive", e, USAGE, err);
         }
         try (DatagramChannel channel = DatagramChannel.open().bind(address)) {
-            out.println("listening on " + UdpServer.describe(channel.socket().getLocalSocketAddress()));
+            out.println("listening on " + Programs.hostPort(channel.socket().getLocalSocketAddress()));
             ByteBuffer buffer = ByteBuffer.allocate(max + 1);
             for (int i = 0; count == 0 || i < count; i++) {
                 Datagrams.Received d = Datagrams.receive(channel, buffer, max);
-                String from = UdpServer.describe(d.sender());
+                String from = Programs.hostPort(d.sender());
                 out.println(d.tooLarge()
                         ? from + ": datagram larger than " + max + " bytes (it would have been cut short)"
                         : from + ": " + Datagrams.printable(d.payload(), 500));
             }
             return 0;
         } catch (BindException e) {
-            err.println("UdpReceive: cannot bind " + UdpServer.describe(address) + ": " + e.getMessage());
+            err.println("UdpReceive: cannot bind " + Programs.hostPort(address) + ": " + e.getMessage());
         } catch (IOException e) {
             err.println("UdpReceive: " + e.getMessage());
         }
-        return CommandLine.EXIT_FAILURE;
+        return Programs.EXIT_FAILURE;
     }
 }

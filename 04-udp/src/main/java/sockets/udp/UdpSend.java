@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 
 /**
  * The seed's minimal UDP sender, done right: the text is encoded explicitly, the socket is closed
@@ -27,12 +29,12 @@ public final class UdpSend {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Programs.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("host", "port"), true);
+            CommandLine line = new CommandLine(args, Set.of("host", "port"), Set.of(), true);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
@@ -41,7 +43,7 @@ public final class UdpSend {
                 throw new CommandLine.UsageException("give a message to send");
             }
             String host = line.string("host", "127.0.0.1");
-            int port = line.port("port", UdpServer.DEFAULT_PORT);
+            int port = line.number("port", UdpServer.DEFAULT_PORT, 1, 65_535);
             byte[] message = String.join(" ", line.words()).getBytes(StandardCharsets.UTF_8);
             if (message.length > Datagrams.LARGEST_IPV4_PAYLOAD) {
                 throw new CommandLine.UsageException("the message has " + message.length + " bytes; one UDP datagram holds at most "
@@ -56,14 +58,12 @@ public final class UdpSend {
             out.println("sent " + message.length + " bytes to " + host + ":" + port + " (UDP: nobody confirms delivery)");
             return 0;
         } catch (CommandLine.UsageException e) {
-            err.println("UdpSend: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("UdpSend", e, USAGE, err);
         } catch (UnknownHostException e) {
             err.println("UdpSend: unknown host '" + e.getMessage() + "'");
         } catch (IOException e) {
             err.println("UdpSend: " + e.getMessage());
         }
-        return CommandLine.EXIT_FAILURE;
+        return Programs.EXIT_FAILURE;
     }
 }

@@ -3,11 +3,8 @@ package sockets.udp;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -19,6 +16,8 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 
 /**
  * A UDP request/reply server, the seed's {@code socketserver.UDPServer} handler done right: one
@@ -32,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>java 04-udp/src/main/java/sockets/udp/UdpServer.java --port 5004</pre>
  */
-public final class UdpServer implements Closeable {
+public final class UdpServer implements Programs.Server {
 
     public static final int DEFAULT_PORT = 5004;
     public static final int DEFAULT_MAX_DATAGRAM = 8192;
@@ -98,7 +97,7 @@ public final class UdpServer implements Closeable {
         try {
             while (!closed) {
                 Datagrams.Received d = Datagrams.receive(channel, buffer, maxDatagram);
-                String from = describe(d.sender());
+                String from = Programs.hostPort(d.sender());
                 if (d.tooLarge()) {
                     log.println(from + ": datagram larger than " + maxDatagram + " bytes; dropped, not processed cut short");
                     continue;
@@ -154,14 +153,6 @@ public final class UdpServer implements Closeable {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    static String describe(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            String host = inet.getAddress().getHostAddress();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
-    }
-
     public static void main(String[] args) {
         int status = run(args, System.out, System.err);
         if (status != 0) {
@@ -170,53 +161,18 @@ public final class UdpServer implements Closeable {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        InetSocketAddress address;
-        boolean echo;
-        int max;
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("host", "port", "max-datagram"), Set.of("echo"), false);
+            CommandLine line = new CommandLine(args, Set.of("host", "port", "max-datagram"), Set.of("echo"), false);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
             }
-            echo = line.flag("echo");
-            max = line.size("max-datagram", DEFAULT_MAX_DATAGRAM, Datagrams.LARGEST_IPV4_PAYLOAD);
-            int port = line.port("port", DEFAULT_PORT);
-            String host = line.string("host", "127.0.0.1");
-            try {
-                address = new InetSocketAddress(InetAddress.getByName(host), port);
-            } catch (UnknownHostException e) {
-                throw new CommandLine.UsageException("--host: cannot resolve '" + host + "'");
-            }
+            boolean echo = line.flag("echo");
+            int max = line.number("max-datagram", DEFAULT_MAX_DATAGRAM, 1, Datagrams.LARGEST_IPV4_PAYLOAD);
+            return Programs.serve("UdpServer", Programs.listenAddress(line, DEFAULT_PORT),
+                    address -> bind(address, echo, max, out), out, err);
         } catch (CommandLine.UsageException e) {
-            err.println("UdpServer: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("UdpServer", e, USAGE, err);
         }
-        UdpServer server;
-        try {
-            server = bind(address, echo, max, out);
-        } catch (BindException e) {
-            err.println("UdpServer: cannot bind " + describe(address) + ": " + e.getMessage()
-                    + " (is another program using that UDP port? try --port 0)");
-            return CommandLine.EXIT_FAILURE;
-        } catch (IOException e) {
-            err.println("UdpServer: cannot bind " + describe(address) + ": " + e.getMessage());
-            return CommandLine.EXIT_FAILURE;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            try {
-                server.awaitStopped(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            out.println("stopped");
-            out.flush();
-            Runtime.getRuntime().halt(0); // stopped by a signal is a normal stop: status 0
-        }, "udp-server-shutdown"));
-        out.println("listening on " + describe(server.localAddress()));
-        server.serve();
-        return 0;
     }
 }

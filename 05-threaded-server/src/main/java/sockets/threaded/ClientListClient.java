@@ -12,6 +12,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,7 +48,7 @@ public final class ClientListClient {
     // end::fetch[]
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Programs.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -55,7 +57,7 @@ public final class ClientListClient {
         String name;
         Duration timeout;
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("host", "port", "name", "timeout"), false);
+            CommandLine line = new CommandLine(args, Set.of("host", "port", "name", "timeout"), Set.of(), false);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
@@ -68,12 +70,10 @@ public final class ClientListClient {
                 throw new CommandLine.UsageException("--name must be one line of at most " + ClientListServer.MAX_NAME_BYTES + " bytes");
             }
             host = line.string("host", "127.0.0.1");
-            port = line.port("port", ClientListServer.DEFAULT_PORT);
+            port = line.number("port", ClientListServer.DEFAULT_PORT, 1, 65_535);
             timeout = line.seconds("timeout", Duration.ofSeconds(10));
         } catch (CommandLine.UsageException e) {
-            err.println("ClientListClient: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("ClientListClient", e, USAGE, err);
         }
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), Math.toIntExact(timeout.toMillis()));
@@ -81,7 +81,7 @@ public final class ClientListClient {
             JsonNode list = register(socket, name);
             if (list.has("error")) {
                 err.println("ClientListClient: the server refused: " + list.get("error").asString());
-                return CommandLine.EXIT_FAILURE;
+                return Programs.EXIT_FAILURE;
             }
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(list));
             return 0;
@@ -96,6 +96,6 @@ public final class ClientListClient {
         } catch (IOException e) {
             err.println("ClientListClient: " + host + ":" + port + ": " + e.getMessage());
         }
-        return CommandLine.EXIT_FAILURE;
+        return Programs.EXIT_FAILURE;
     }
 }

@@ -6,14 +6,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -28,6 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -46,7 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <pre>printf 'alice\n' | nc -N 127.0.0.1 5005</pre>
  */
-public final class ClientListServer implements Closeable {
+public final class ClientListServer implements Programs.Server {
 
     public static final int DEFAULT_PORT = 5005;
     public static final int MAX_NAME_BYTES = 256;
@@ -169,7 +167,7 @@ public final class ClientListServer implements Closeable {
 
     // tag::handle[]
     private void handle(Socket client) {
-        String peer = describe(client.getRemoteSocketAddress());
+        String peer = Programs.hostPort(client.getRemoteSocketAddress());
         try {
             client.setSoTimeout(Math.toIntExact(readTimeout.toMillis())); // 0: no timeout
             String name = readName(new BufferedInputStream(client.getInputStream()));
@@ -240,7 +238,7 @@ public final class ClientListServer implements Closeable {
         } catch (IOException ignored) {
             // nothing more to do
         }
-        log.println(describe(client.getRemoteSocketAddress()) + ": refused, " + message);
+        log.println(Programs.hostPort(client.getRemoteSocketAddress()) + ": refused, " + message);
     }
 
     private void release(Socket client) {
@@ -301,14 +299,6 @@ public final class ClientListServer implements Closeable {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    static String describe(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            String host = inet.getAddress().getHostAddress();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
-    }
-
     public static void main(String[] args) {
         int status = run(args, System.out, System.err);
         if (status != 0) {
@@ -317,54 +307,23 @@ public final class ClientListServer implements Closeable {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        InetSocketAddress address;
-        String threads;
-        Duration timeout;
-        int max;
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("host", "port", "threads", "read-timeout", "max-connections"), false);
+            CommandLine line = new CommandLine(args, Set.of("host", "port", "threads", "read-timeout", "max-connections"),
+                    Set.of(), false);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
             }
-            threads = line.string("threads", "virtual");
-            try {
-                executor(threads).close();
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.UsageException(e.getMessage());
-            }
-            timeout = line.seconds("read-timeout", DEFAULT_READ_TIMEOUT);
-            max = line.size("max-connections", DEFAULT_MAX_CONNECTIONS, 1_000_000);
-            String host = line.string("host", "127.0.0.1");
-            try {
-                address = new InetSocketAddress(InetAddress.getByName(host), line.port("port", DEFAULT_PORT));
-            } catch (UnknownHostException e) {
-                throw new CommandLine.UsageException("--host: cannot resolve '" + host + "'");
-            }
+            String threads = line.option("threads", "virtual", t -> {
+                executor(t).close(); // only to check the name
+                return t;
+            }, t -> true, "virtual, platform or pool:N");
+            Duration timeout = line.seconds("read-timeout", DEFAULT_READ_TIMEOUT);
+            int max = line.number("max-connections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
+            return Programs.serve("ClientListServer", Programs.listenAddress(line, DEFAULT_PORT),
+                    address -> bind(address, threads, timeout, max, out), out, err);
         } catch (CommandLine.UsageException e) {
-            err.println("ClientListServer: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("ClientListServer", e, USAGE, err);
         }
-        ClientListServer server;
-        try {
-            server = bind(address, threads, timeout, max, out);
-        } catch (BindException e) {
-            err.println("ClientListServer: cannot listen on " + describe(address) + ": " + e.getMessage()
-                    + " (is another server using that port? try --port 0)");
-            return CommandLine.EXIT_FAILURE;
-        } catch (IOException e) {
-            err.println("ClientListServer: cannot listen on " + describe(address) + ": " + e.getMessage());
-            return CommandLine.EXIT_FAILURE;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close(); // graceful: answers in flight finish
-            out.println("stopped");
-            out.flush();
-            Runtime.getRuntime().halt(0); // stopped by a signal is a normal stop: status 0
-        }, "client-list-shutdown"));
-        out.println("listening on " + describe(server.localAddress()));
-        server.serve();
-        return 0;
     }
 }

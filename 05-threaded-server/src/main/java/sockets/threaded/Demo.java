@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import sockets.cli.Programs;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,6 +19,7 @@ public final class Demo {
     }
 
     public static void main(String[] args) throws Exception {
+        Programs.noOptions("Demo", "Runs lesson 05's pitfall and its fix, live, on loopback (takes no options).", args);
         run(System.out);
     }
 

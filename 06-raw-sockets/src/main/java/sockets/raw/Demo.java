@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.zip.CRC32;
+import sockets.cli.Programs;
 
 /**
  * Lesson 06, live (needs CAP_NET_RAW): an Ethernet frame sent on {@code lo} and received back by a
@@ -19,6 +20,7 @@ public final class Demo {
     }
 
     public static void main(String[] args) throws Exception {
+        Programs.noOptions("Demo", "Runs lesson 06's pitfall and its fix, live, on loopback (takes no options).", args);
         run(System.out);
     }
 

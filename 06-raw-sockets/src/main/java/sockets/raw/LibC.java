@@ -19,6 +19,7 @@ import java.nio.ByteOrder;
  * can fail captures {@code errno} right after it returns ({@link Linker.Option#captureCallState}),
  * because anything the JVM does afterwards may overwrite it. Linux only; the constants are Linux's.
  */
+@SuppressWarnings("restricted") // calling C is the point of this class; run with --enable-native-access
 final class LibC {
 
     static final int AF_INET = 2;

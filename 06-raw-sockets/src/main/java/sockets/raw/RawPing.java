@@ -3,10 +3,14 @@ package sockets.raw;
 import java.io.PrintStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 
 /**
  * ICMP echo, as {@code ping} does it, over {@code AF_INET/SOCK_RAW}: the request's checksum is
@@ -18,7 +22,7 @@ public final class RawPing {
 
     private static final String USAGE = """
             usage: RawPing [--host ADDRESS] [--count N] [--timeout SECONDS]
-              --host ADDRESS      an IPv4 address on this machine (default 127.0.0.1)
+              --host ADDRESS      an IPv4 address of this machine (default 127.0.0.1); no other is pinged
               --count N           echo requests to send (default 3)
               --timeout SECONDS   wait for each reply (default 1)
             needs CAP_NET_RAW (root, setcap, or unshare -rn)""";
@@ -55,7 +59,7 @@ public final class RawPing {
     // end::ping[]
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Programs.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -63,7 +67,7 @@ public final class RawPing {
         int count;
         Duration timeout;
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("host", "count", "timeout"), false);
+            CommandLine line = new CommandLine(args, Set.of("host", "count", "timeout"), Set.of(), false);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
@@ -73,16 +77,22 @@ public final class RawPing {
                 if (!(InetAddress.getByName(name) instanceof Inet4Address v4)) {
                     throw new CommandLine.UsageException("--host must be an IPv4 address, not '" + name + "'");
                 }
+                // A course tool pings only this machine: its loopback, or an address of one of its
+                // interfaces (a network namespace's own included).
+                if (!v4.isLoopbackAddress() && NetworkInterface.getByInetAddress(v4) == null) {
+                    throw new CommandLine.UsageException("--host must be an address of this machine, such as 127.0.0.1,"
+                            + " not '" + name + "'");
+                }
                 host = v4;
             } catch (UnknownHostException e) {
                 throw new CommandLine.UsageException("--host: cannot resolve '" + name + "'");
+            } catch (SocketException e) {
+                throw new CommandLine.UsageException("--host: cannot list this machine's addresses: " + e.getMessage());
             }
-            count = line.size("count", 3, 1000);
+            count = line.number("count", 3, 1, 1000);
             timeout = line.seconds("timeout", Duration.ofSeconds(1));
         } catch (CommandLine.UsageException e) {
-            err.println("RawPing: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("RawPing", e, USAGE, err);
         }
         int id = (int) (ProcessHandle.current().pid() & 0xFFFF);
         int answered = 0;
@@ -99,8 +109,8 @@ public final class RawPing {
             }
         } catch (RawSocketException e) {
             err.println("RawPing: " + e.getMessage());
-            return CommandLine.EXIT_FAILURE;
+            return Programs.EXIT_FAILURE;
         }
-        return answered == count ? 0 : CommandLine.EXIT_FAILURE;
+        return answered == count ? 0 : Programs.EXIT_FAILURE;
     }
 }

@@ -3,6 +3,8 @@ package sockets.raw;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 
 /**
  * Sends one hand-built Ethernet frame on an interface, the seed's raw-socket example done right:
@@ -42,14 +44,14 @@ public final class RawSend {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Programs.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         String iface;
         Ethernet frame;
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("interface", "ethertype", "payload", "source", "destination"), false);
+            CommandLine line = new CommandLine(args, Set.of("interface", "ethertype", "payload", "source", "destination"), Set.of(), false);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
@@ -71,9 +73,7 @@ public final class RawSend {
             frame = new Ethernet(destination, source, ethertype,
                     line.string("payload", "hello from Java").getBytes(StandardCharsets.UTF_8));
         } catch (CommandLine.UsageException e) {
-            err.println("RawSend: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("RawSend", e, USAGE, err);
         }
         try (RawSocket socket = RawSocket.packet(iface, frame.ethertype())) {
             byte[] bytes = frame.toBytes();
@@ -82,7 +82,7 @@ public final class RawSend {
             return 0;
         } catch (RawSocketException e) {
             err.println("RawSend: " + e.getMessage());
-            return CommandLine.EXIT_FAILURE;
+            return Programs.EXIT_FAILURE;
         }
     }
 }

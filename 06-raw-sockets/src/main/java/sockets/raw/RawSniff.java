@@ -4,6 +4,10 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 
 /**
  * Prints one line per frame seen on an interface: addresses, ports, protocol, TCP flags, lengths,
@@ -23,6 +27,12 @@ public final class RawSniff {
               --port N            only TCP or UDP packets to or from this port
               --seconds S         stop after S seconds (default: no limit)
             needs CAP_NET_RAW (root, setcap, or unshare -rn)""";
+
+    /**
+     * The largest frame to expect: {@code lo}'s MTU is 65,536 bytes, and a frame carries a 14-byte
+     * Ethernet header on top. A smaller buffer would cut long frames without a word.
+     */
+    static final int MAX_FRAME = 65_536 + 1_024;
 
     private RawSniff() {
     }
@@ -91,7 +101,7 @@ public final class RawSniff {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        Programs.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -102,41 +112,54 @@ public final class RawSniff {
         int port;
         Duration limit;
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("interface", "count", "ethertype", "protocol", "port", "seconds"), false);
+            CommandLine line = new CommandLine(args, Set.of("interface", "count", "ethertype", "protocol", "port", "seconds"), Set.of(), false);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
             }
             iface = line.string("interface", "lo");
-            count = line.size("count", 20, 1_000_000);
+            count = line.number("count", 20, 1, 1_000_000);
             ethertype = RawSend.parseEthertype(line.string("ethertype", "0x0003"));
             protocol = line.string("protocol", null);
             if (protocol != null && !Set.of("tcp", "udp", "icmp").contains(protocol.toLowerCase(Locale.ROOT))) {
                 throw new CommandLine.UsageException("--protocol must be tcp, udp or icmp, not '" + protocol + "'");
             }
-            port = line.port("port", -1);
+            port = line.number("port", -1, 0, 65_535);
             limit = line.seconds("seconds", Duration.ofDays(3650));
         } catch (CommandLine.UsageException e) {
-            err.println("RawSniff: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("RawSniff", e, USAGE, err);
         }
         long deadline = System.nanoTime() + limit.toNanos();
         try (RawSocket socket = RawSocket.packet(iface, ethertype)) {
-            int seen = 0;
-            while (seen < count && System.nanoTime() < deadline) {
-                RawSocket.Received r = socket.receive(65_536, Duration.ofMillis(500));
+            AtomicInteger seen = new AtomicInteger();
+            AtomicBoolean reported = new AtomicBoolean();
+            Runnable report = () -> {
+                if (!reported.getAndSet(true)) {
+                    out.println(seen.get() == 0 ? "saw no matching frame" : "saw " + seen.get()
+                            + (seen.get() == 1 ? " frame" : " frames"));
+                    out.flush();
+                }
+            };
+            Runtime.getRuntime().addShutdownHook(new Thread(report, "sniff-report")); // Ctrl-C says it too
+            // Only now is the socket receiving: say so, so that the traffic to watch can start.
+            out.println("sniffing on " + iface + (protocol == null ? "" : ", " + protocol)
+                    + (port < 0 ? "" : ", port " + port) + "; stops after " + count + " frames"
+                    + (limit.toDays() < 3650 ? " or " + limit.toMillis() / 1000.0 + " s" : "") + ", or Ctrl-C");
+            out.flush();
+            while (seen.get() < count && System.nanoTime() < deadline) {
+                RawSocket.Received r = socket.receive(MAX_FRAME, Duration.ofMillis(500));
                 if (r == null || r.packetType() == RawSocket.PACKET_OUTGOING || !matches(r.bytes(), protocol, port)) {
                     continue; // nothing yet, or lo's copy of a frame on its way out
                 }
                 out.println(describe(r.bytes()));
                 out.flush();
-                seen++;
+                seen.incrementAndGet();
             }
+            report.run();
             return 0;
         } catch (RawSocketException e) {
             err.println("RawSniff: " + e.getMessage());
-            return CommandLine.EXIT_FAILURE;
+            return Programs.EXIT_FAILURE;
         }
     }
 }

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import sockets.cli.Programs;
 
 /**
  * Lesson 07, live: a request that never ends (no half-close) and the one that does; a peer that
@@ -23,6 +24,7 @@ public final class Demo {
     }
 
     public static void main(String[] args) throws Exception {
+        Programs.noOptions("Demo", "Runs lesson 07's pitfall and its fix, live, on loopback (takes no options).", args);
         run(System.out);
     }
 

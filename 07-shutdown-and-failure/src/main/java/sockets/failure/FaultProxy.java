@@ -1,11 +1,9 @@
 package sockets.failure;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -16,12 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 
 /**
  * A TCP relay that breaks connections on purpose, to see what a client or server does when the
  * network or the peer misbehaves. Put it between any client and any server of the course:
  *
- * <pre>FaultProxy --listen 6001 --target 127.0.0.1:5001 --mode blackhole</pre>
+ * <pre>07-shutdown-and-failure/run FaultProxy --port 6001 --target 127.0.0.1:5001 --mode blackhole</pre>
  *
  * Modes: {@code pass} forwards faithfully; {@code blackhole} stops forwarding without closing
  * anything (the peer that "dies hard", D-06); {@code reset} resets both sides (RST, via
@@ -29,14 +29,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * delivers in N-byte pieces; {@code delay:MS} holds each piece back MS milliseconds. The mode can be
  * changed while connections are open ({@link #mode(String)}), which is how tests make a peer die
  * in the middle of a conversation.
+ *
+ * <p>It is a test tool, but it still holds: a failing {@code accept} (out of descriptors) pauses
+ * accepting instead of spinning or ending the proxy, and both sockets of a relayed connection are
+ * closed as soon as both directions have ended, so ended connections hold no descriptors.
  */
-public final class FaultProxy implements Closeable {
+public final class FaultProxy implements Programs.Server {
 
     public static final String MODES = "pass|blackhole|reset|limit:N|slice:N|delay:MS";
 
     private static final String USAGE = """
-            usage: FaultProxy --listen PORT --target HOST:PORT [--mode %s] [--host HOST]
-              --listen PORT      port to accept clients on (0 picks a free one)
+            usage: FaultProxy --port PORT --target HOST:PORT [--mode %s] [--host HOST]
+              --port PORT        port to accept clients on (0 picks a free one)
               --target HOST:PORT the server to relay to
               --mode MODE        pass (default), blackhole (forward nothing, close nothing), reset (RST both sides),
                                  limit:N (N bytes each way, then end that direction), slice:N (N-byte pieces),
@@ -84,7 +88,7 @@ public final class FaultProxy implements Closeable {
         this.log = log;
     }
 
-    public static FaultProxy start(InetSocketAddress listen, InetSocketAddress target, String mode, PrintStream log)
+    public static FaultProxy bind(InetSocketAddress listen, InetSocketAddress target, String mode, PrintStream log)
             throws IOException {
         Mode parsed = Mode.parse(mode);
         ServerSocket listener = new ServerSocket();
@@ -94,11 +98,18 @@ public final class FaultProxy implements Closeable {
             listener.close();
             throw e;
         }
-        FaultProxy proxy = new FaultProxy(listener, target, parsed, log);
-        Thread.ofPlatform().daemon(true).name("fault-proxy-accept").start(proxy::acceptLoop);
+        return new FaultProxy(listener, target, parsed, log);
+    }
+
+    /** Binds and accepts on a thread of its own, for tests and demos. */
+    public static FaultProxy start(InetSocketAddress listen, InetSocketAddress target, String mode, PrintStream log)
+            throws IOException {
+        FaultProxy proxy = bind(listen, target, mode, log);
+        Thread.ofPlatform().daemon(true).name("fault-proxy-accept").start(proxy::serve);
         return proxy;
     }
 
+    @Override
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) listener.getLocalSocketAddress();
     }
@@ -109,18 +120,36 @@ public final class FaultProxy implements Closeable {
         log.println("mode is now " + newMode);
     }
 
-    private void acceptLoop() {
+    /** Accepts and relays until {@link #close()}. */
+    @Override
+    public void serve() {
         try {
             while (!closed) {
-                Socket client = listener.accept();
+                Socket client;
+                try {
+                    client = listener.accept();
+                } catch (IOException e) {
+                    if (!closed) {
+                        // "Too many open files", say: the listener is fine. Pause, so that a
+                        // failure that persists neither spins a core nor floods the log.
+                        log.println("accept failed: " + e.getMessage() + "; pausing 1 s");
+                        pauseAfterAcceptFailure();
+                    }
+                    continue;
+                }
                 Thread.ofVirtual().start(() -> relay(client));
-            }
-        } catch (IOException e) {
-            if (!closed) {
-                log.println("accept failed: " + e.getMessage());
             }
         } finally {
             stopped.countDown();
+        }
+    }
+
+    private void pauseAfterAcceptFailure() {
+        try {
+            Thread.sleep(1_000); // a back-off, not a synchronisation
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
         }
     }
 
@@ -133,7 +162,7 @@ public final class FaultProxy implements Closeable {
             client.setTcpNoDelay(true);
             server.setTcpNoDelay(true);
         } catch (IOException e) {
-            log.println("cannot reach " + target + ": " + e.getMessage());
+            log.println("cannot reach " + Programs.hostPort(target) + ": " + e.getMessage());
             closeQuietly(client, false);
             closeQuietly(server, false);
             return;
@@ -142,8 +171,16 @@ public final class FaultProxy implements Closeable {
             resetBoth(client, server);
             return;
         }
-        Thread.ofVirtual().start(() -> pump(client, server));
+        Thread upstream = Thread.ofVirtual().start(() -> pump(client, server));
         pump(server, client);
+        try {
+            upstream.join(); // both directions have ended (or failed, which closes both sockets)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeQuietly(client, false); // without this, every clean end would leak two descriptors
+            closeQuietly(server, false);
+        }
     }
 
     // tag::pump[]
@@ -228,62 +265,48 @@ public final class FaultProxy implements Closeable {
         }
     }
 
+    /** Sockets the proxy holds open now: two for each connection being relayed. */
+    public int openSockets() {
+        return sockets.size();
+    }
+
+    @Override
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        FaultProxy proxy;
+    public static void main(String[] args) {
+        Programs.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("listen", "target", "mode", "host"), false);
+            CommandLine line = new CommandLine(args, Set.of("port", "target", "mode", "host"), Set.of(), false);
             if (line.help()) {
-                System.out.println(USAGE);
-                return;
+                out.println(USAGE);
+                return 0;
             }
-            int port = line.port("listen", -1);
-            String target = line.string("target", null);
-            if (port < 0 || target == null) {
-                throw new CommandLine.UsageException("--listen and --target are required");
-            }
-            int colon = target.lastIndexOf(':');
-            if (colon < 1) {
-                throw new CommandLine.UsageException("--target must be HOST:PORT, not '" + target + "'");
-            }
-            int targetPort;
-            try {
-                targetPort = Integer.parseInt(target.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new CommandLine.UsageException("--target must be HOST:PORT, not '" + target + "'");
-            }
+            InetSocketAddress to = line.option("target", null, FaultProxy::parseTarget, t -> true, "HOST:PORT");
+            line.option("mode", null, Mode::parse, m -> true, MODES); // only to report a bad mode here
             String mode = line.string("mode", "pass");
-            try {
-                Mode.parse(mode);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.UsageException("--" + e.getMessage());
+            if (to == null || line.string("port", null) == null) {
+                throw new CommandLine.UsageException("--port and --target are required");
             }
-            InetSocketAddress listen = new InetSocketAddress(InetAddress.getByName(line.string("host", "127.0.0.1")), port);
-            InetSocketAddress to = new InetSocketAddress(target.substring(0, colon).replaceAll("^\\[|\\]$", ""), targetPort);
-            if (to.isUnresolved()) {
-                throw new CommandLine.UsageException("--target: cannot resolve '" + target + "'");
-            }
-            proxy = start(listen, to, mode, System.out);
+            return Programs.serve("FaultProxy", Programs.listenAddress(line, -1),
+                    address -> bind(address, to, mode, out), out, err);
         } catch (CommandLine.UsageException e) {
-            System.err.println("FaultProxy: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(CommandLine.EXIT_USAGE);
-            return;
-        } catch (IOException e) {
-            System.err.println("FaultProxy: cannot listen: " + e.getMessage());
-            System.exit(CommandLine.EXIT_FAILURE);
-            return;
+            return Programs.usageError("FaultProxy", e, USAGE, err);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            proxy.close();
-            System.out.println("stopped");
-            System.out.flush();
-            Runtime.getRuntime().halt(0);
-        }, "fault-proxy-shutdown"));
-        System.out.println("listening on " + HalfCloseServer.describe(proxy.localAddress()));
-        proxy.awaitStopped(Duration.ofDays(365_000));
+    }
+
+    /** {@code HOST:PORT} or {@code [IPV6]:PORT}, resolved; throws when it is neither. */
+    static InetSocketAddress parseTarget(String text) {
+        int colon = text.lastIndexOf(':');
+        InetSocketAddress address = new InetSocketAddress(
+                text.substring(0, colon).replaceAll("^\\[|\\]$", ""), Integer.parseInt(text.substring(colon + 1)));
+        if (address.isUnresolved() || address.getPort() == 0) {
+            throw new IllegalArgumentException("cannot resolve " + text);
+        }
+        return address;
     }
 }

@@ -13,6 +13,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 
 /**
  * Sends one request to {@link HalfCloseServer} and prints the whole answer: writes the request,
@@ -44,7 +46,7 @@ public final class HalfCloseClient {
     // end::exchange[]
 
     public static void main(String[] args) {
-        System.exit(run(args, System.in, System.out, System.err));
+        Programs.exit(run(args, System.in, System.out, System.err));
     }
 
     static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
@@ -54,13 +56,13 @@ public final class HalfCloseClient {
         boolean halfClose;
         InputStream request;
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("host", "port", "timeout", "half-close"), true);
+            CommandLine line = new CommandLine(args, Set.of("host", "port", "timeout", "half-close"), Set.of(), true);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
             }
             host = line.string("host", "127.0.0.1");
-            port = line.port("port", HalfCloseServer.DEFAULT_PORT);
+            port = line.number("port", HalfCloseServer.DEFAULT_PORT, 1, 65_535);
             timeout = line.seconds("timeout", Duration.ofSeconds(10));
             String hc = line.string("half-close", "yes");
             if (!hc.equals("yes") && !hc.equals("no")) {
@@ -70,9 +72,7 @@ public final class HalfCloseClient {
             request = line.words().isEmpty() ? stdin
                     : new ByteArrayInputStream(String.join(" ", line.words()).getBytes(StandardCharsets.UTF_8));
         } catch (CommandLine.UsageException e) {
-            err.println("HalfCloseClient: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("HalfCloseClient", e, USAGE, err);
         }
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), Math.toIntExact(timeout.toMillis()));
@@ -90,6 +90,6 @@ public final class HalfCloseClient {
         } catch (IOException e) {
             err.println("HalfCloseClient: " + host + ":" + port + ": " + e.getMessage());
         }
-        return CommandLine.EXIT_FAILURE;
+        return Programs.EXIT_FAILURE;
     }
 }

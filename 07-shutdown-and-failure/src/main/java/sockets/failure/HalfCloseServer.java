@@ -5,14 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -20,6 +16,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import sockets.cli.CommandLine;
+import sockets.cli.Programs;
 
 /**
  * One request per connection, ended the HTTP/1.0 way: the client sends its request and shuts down
@@ -30,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>printf 'hello' | nc -N 127.0.0.1 5007</pre>
  */
-public final class HalfCloseServer implements Closeable {
+public final class HalfCloseServer implements Programs.Server {
 
     public static final int DEFAULT_PORT = 5007;
     public static final int DEFAULT_MAX_REQUEST = 1 << 20;
@@ -97,7 +95,7 @@ public final class HalfCloseServer implements Closeable {
 
     // tag::handle[]
     private void handle(Socket client) {
-        String peer = describe(client.getRemoteSocketAddress());
+        String peer = Programs.hostPort(client.getRemoteSocketAddress());
         try {
             client.setSoTimeout(Math.toIntExact(readTimeout.toMillis())); // every read is bounded
             InputStream in = client.getInputStream();
@@ -178,14 +176,6 @@ public final class HalfCloseServer implements Closeable {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    static String describe(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            String host = inet.getAddress().getHostAddress();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
-    }
-
     public static void main(String[] args) {
         int status = run(args, System.out, System.err);
         if (status != 0) {
@@ -194,52 +184,18 @@ public final class HalfCloseServer implements Closeable {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        InetSocketAddress address;
-        Duration timeout;
-        int max;
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("host", "port", "read-timeout", "max-request"), false);
+            CommandLine line = new CommandLine(args, Set.of("host", "port", "read-timeout", "max-request"), Set.of(), false);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
             }
-            timeout = line.seconds("read-timeout", DEFAULT_READ_TIMEOUT);
-            max = line.size("max-request", DEFAULT_MAX_REQUEST, 1 << 30);
-            String host = line.string("host", "127.0.0.1");
-            try {
-                address = new InetSocketAddress(InetAddress.getByName(host), line.port("port", DEFAULT_PORT));
-            } catch (UnknownHostException e) {
-                throw new CommandLine.UsageException("--host: cannot resolve '" + host + "'");
-            }
+            Duration timeout = line.seconds("read-timeout", DEFAULT_READ_TIMEOUT);
+            int max = line.number("max-request", DEFAULT_MAX_REQUEST, 1, 1 << 30);
+            return Programs.serve("HalfCloseServer", Programs.listenAddress(line, DEFAULT_PORT),
+                    address -> bind(address, timeout, max, out), out, err);
         } catch (CommandLine.UsageException e) {
-            err.println("HalfCloseServer: " + e.getMessage());
-            err.println(USAGE);
-            return CommandLine.EXIT_USAGE;
+            return Programs.usageError("HalfCloseServer", e, USAGE, err);
         }
-        HalfCloseServer server;
-        try {
-            server = bind(address, timeout, max, out);
-        } catch (BindException e) {
-            err.println("HalfCloseServer: cannot listen on " + describe(address) + ": " + e.getMessage()
-                    + " (is another server using that port? try --port 0)");
-            return CommandLine.EXIT_FAILURE;
-        } catch (IOException e) {
-            err.println("HalfCloseServer: cannot listen on " + describe(address) + ": " + e.getMessage());
-            return CommandLine.EXIT_FAILURE;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            try {
-                server.awaitStopped(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            out.println("stopped");
-            out.flush();
-            Runtime.getRuntime().halt(0); // stopped by a signal is a normal stop: status 0
-        }, "half-close-server-shutdown"));
-        out.println("listening on " + describe(server.localAddress()));
-        server.serve();
-        return 0;
     }
 }

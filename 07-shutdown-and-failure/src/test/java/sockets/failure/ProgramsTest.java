@@ -78,7 +78,7 @@ class ProgramsTest {
         try (HalfCloseServer server = HalfCloseServer.bind(new InetSocketAddress(loopback, 0), Duration.ofSeconds(10), 1024,
                 new PrintStream(OutputStream.nullOutputStream()))) {
             Thread serving = Thread.ofPlatform().start(server::serve);
-            Process proxy = new ProcessBuilder(java(), "-cp", classes(), "sockets.failure.FaultProxy", "--listen", "0",
+            Process proxy = new ProcessBuilder(java(), "-cp", classes(), "sockets.failure.FaultProxy", "--port", "0",
                     "--target", "127.0.0.1:" + server.localAddress().getPort(), "--mode", "blackhole").start();
             try {
                 int port = port(new BufferedReader(new InputStreamReader(proxy.getInputStream(), StandardCharsets.UTF_8)));
@@ -102,7 +102,7 @@ class ProgramsTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertThat(HalfCloseServer.run(new String[] {"--port", "abc"}, new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("HalfCloseServer: --port must be a number").doesNotContain("Exception");
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("HalfCloseServer: --port must be a whole number").doesNotContain("Exception");
     }
 
     @Test
