@@ -2,6 +2,7 @@ package sockets.framing;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +19,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
 
@@ -27,18 +30,31 @@ import sockets.cli.Programs;
  * Each connection has a virtual thread of its own, so a client that is slow, silent or malicious
  * holds up nobody else.
  *
- * <p>A frame over {@code --max-frame}, a malformed one, or one cut off by the end of the stream
- * closes that connection with one log line, before anything larger than the limit is allocated.
- * Memory per connection is bounded by the limit; a client that sends nothing, or stops reading,
- * for the idle timeout is disconnected.
+ * <p>What it guarantees against hostile peers (each is a test in {@code FramingServerTest}):
+ * <ul>
+ *   <li>a frame over {@code --max-frame}, a malformed one, or one cut off by the end of the stream
+ *       closes that connection with one log line, before anything larger than the limit is
+ *       allocated; memory per connection is the limit plus an 8 KiB read buffer;</li>
+ *   <li>a client that sends nothing for the idle timeout is disconnected; once a frame's first
+ *       byte is in, the rest of the frame, and then the whole of its reply, must each get through
+ *       within the frame timeout: a client that trickles a byte now and then (slow-loris), or never
+ *       reads its replies, is disconnected, however regularly it makes a little progress;</li>
+ *   <li>at most {@code --max-connections} clients are served; a newcomer beyond that is closed at
+ *       once, with a log line;</li>
+ *   <li>when {@code accept} fails (out of file descriptors) the server pauses 100 ms and tries
+ *       again, instead of spinning; it does not stop;</li>
+ *   <li>SIGINT or SIGTERM close the listener and every connection, and the process exits 0.</li>
+ * </ul>
  *
- * <pre>java 02-framing/src/main/java/sockets/framing/FramingServer.java --framing line</pre>
+ * <pre>02-framing/run FramingServer --framing line</pre>
  */
 public final class FramingServer implements Programs.Server {
 
     public static final int DEFAULT_PORT = 5002;
     public static final int DEFAULT_MAX_FRAME = 1 << 20;
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_FRAME_TIMEOUT = Duration.ofSeconds(30);
 
     /** The two wire formats the server speaks. */
     public enum Framing {
@@ -57,51 +73,69 @@ public final class FramingServer implements Programs.Server {
     }
 
     private static final String USAGE = """
-            usage: FramingServer [--host HOST] [--port PORT] [--framing length|line] [--max-frame BYTES] [--idle-timeout SECONDS]
-              --host HOST              address to listen on (default 127.0.0.1)
-              --port PORT              port to listen on (default 5002; 0 picks a free port)
-              --framing length|line    4-byte big-endian length prefix (default), or lines ended by \\n
-              --max-frame BYTES        largest frame accepted (default 1048576)
-              --idle-timeout SECONDS   drop a client that sends nothing, or reads nothing, for this long (default 60)""";
+            usage: FramingServer [--host HOST] [--port PORT] [--framing length|line] [--max-frame BYTES]
+                                 [--max-connections N] [--idle-timeout SECONDS] [--frame-timeout SECONDS]
+              --host HOST               address to listen on (default 127.0.0.1)
+              --port PORT               port to listen on (default 5002; 0 picks a free port)
+              --framing length|line     4-byte big-endian length prefix (default), or lines ended by \\n
+              --max-frame BYTES         largest frame accepted (default 1048576)
+              --max-connections N       clients served at once; a newcomer beyond is closed (default 10000)
+              --idle-timeout SECONDS    drop a client that sends nothing for this long (default 60)
+              --frame-timeout SECONDS   longest a client may take to send the rest of a frame once it has
+                                        started, or to read its reply; slower ones are dropped (default 30)""";
 
     private final ServerSocket listener;
     private final Framing framing;
     private final int maxFrame;
+    private final int maxConnections;
     private final Duration idleTimeout;
+    private final Duration frameTimeout;
     private final PrintStream log;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    /** Closes a connection whose frame or reply is not through by its deadline. */
     private final ScheduledThreadPoolExecutor watchdog;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private FramingServer(ServerSocket listener, Framing framing, int maxFrame, Duration idleTimeout, PrintStream log) {
+    private FramingServer(ServerSocket listener, Framing framing, int maxFrame, int maxConnections,
+            Duration idleTimeout, Duration frameTimeout, PrintStream log) {
+        this.idleTimeout = idleTimeout;
         this.listener = listener;
         this.framing = framing;
         this.maxFrame = Frames.checkLimit(maxFrame);
-        this.idleTimeout = idleTimeout;
+        this.maxConnections = maxConnections;
+        this.frameTimeout = frameTimeout;
         this.log = log;
         this.watchdog = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().name("framing-write-watchdog").daemon(true).factory());
-        watchdog.setRemoveOnCancelPolicy(true);
+                Thread.ofPlatform().name("framing-watchdog").daemon(true).factory());
+        watchdog.setRemoveOnCancelPolicy(true); // a guard per frame, nearly all cancelled: do not keep them
     }
 
+    /** A server with the default cap and idle timeout, and {@code frameTimeout} for frames and replies. */
     public static FramingServer bind(InetSocketAddress address, Framing framing, int maxFrame,
-            Duration idleTimeout, PrintStream log) throws IOException {
+            Duration frameTimeout, PrintStream log) throws IOException {
+        return bind(address, framing, maxFrame, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT, frameTimeout, log);
+    }
+
+    public static FramingServer bind(InetSocketAddress address, Framing framing, int maxFrame, int maxConnections,
+            Duration idleTimeout, Duration frameTimeout, PrintStream log) throws IOException {
         ServerSocket listener = new ServerSocket();
         try {
-            listener.bind(address);
+            listener.bind(address, 1024);
         } catch (IOException e) {
             listener.close();
             throw e;
         }
-        return new FramingServer(listener, framing, maxFrame, idleTimeout, log);
+        return new FramingServer(listener, framing, maxFrame, maxConnections, idleTimeout, frameTimeout, log);
     }
 
+    @Override
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) listener.getLocalSocketAddress();
     }
 
     /** Accepts connections until {@link #close()}, each served on its own virtual thread. */
+    @Override
     public void serve() {
         try {
             while (!closed) {
@@ -109,38 +143,46 @@ public final class FramingServer implements Programs.Server {
                 try {
                     client = listener.accept();
                 } catch (IOException e) {
-                    if (closed) {
-                        break;
+                    if (!closed) {
+                        // "Too many open files", typically: the listener is fine, and the failure
+                        // passes when connections end. Pause, so that it neither spins nor floods the log.
+                        log.println("accept failed: " + e.getMessage() + "; pausing 100 ms");
+                        pauseAfterAcceptFailure();
                     }
-                    log.println("accept failed: " + e.getMessage());
+                    continue;
+                }
+                if (connections.size() >= maxConnections) {
+                    log.println("refused " + Programs.hostPort(client.getRemoteSocketAddress()) + ": already serving "
+                            + maxConnections + " connections");
+                    closeQuietly(client); // before reading anything, so the client sees an orderly FIN
                     continue;
                 }
                 connections.add(client);
-                if (closed) {
+                if (closed) { // close() may have run between accept and add: it did not see this one
                     closeQuietly(client);
                     break;
                 }
-                Thread.ofVirtual().name("framing-" + Programs.hostPort(client.getRemoteSocketAddress())).start(() -> handle(client));
+                Thread.ofVirtual().name("framing-" + Programs.hostPort(client.getRemoteSocketAddress()))
+                        .start(() -> handle(client));
             }
         } finally {
-            watchdog.shutdownNow();
             stopped.countDown();
         }
     }
 
     private void handle(Socket client) {
         String peer = Programs.hostPort(client.getRemoteSocketAddress());
-        AtomicBoolean stalled = new AtomicBoolean();
+        AtomicBoolean cutOff = new AtomicBoolean(); // set by the watchdog, which logs why
         try {
-            client.setSoTimeout(Math.toIntExact(idleTimeout.toMillis()));
-            long frames = echoFrames(client, peer, stalled);
+            client.setSoTimeout(Math.toIntExact(idleTimeout.toMillis())); // the longest silence
+            long frames = echoFrames(client, peer, cutOff);
             log.println(peer + " finished after " + frames + (frames == 1 ? " frame" : " frames"));
         } catch (FramingException e) {
             log.println(peer + " broke the framing, connection closed: " + e.getMessage());
         } catch (SocketTimeoutException e) {
             log.println(peer + " sent nothing for " + idleTimeout.toMillis() + " ms; disconnected");
         } catch (IOException e) {
-            if (!stalled.get() && !closed) { // a stall was logged by the watchdog
+            if (!cutOff.get() && !closed) {
                 log.println(peer + " connection failed: " + e.getMessage());
             }
         } finally {
@@ -151,28 +193,93 @@ public final class FramingServer implements Programs.Server {
     }
 
     // tag::echo-frames[]
-    private long echoFrames(Socket client, String peer, AtomicBoolean stalled) throws IOException {
+    private long echoFrames(Socket client, String peer, AtomicBoolean cutOff) throws IOException {
+        // SO_TIMEOUT bounds each read, not a frame: a client sending a byte a second never trips
+        // it. So the first bytes of each frame start a deadline for the whole of it.
+        FrameClock clock = new FrameClock(client.getInputStream(),
+                () -> deadline(client, peer, cutOff, "send the rest of its frame"));
         // One buffered stream for the whole connection: bytes read ahead belong to the next frame.
-        FrameReader reader = framing.reader(new BufferedInputStream(client.getInputStream()), maxFrame);
+        FrameReader reader = framing.reader(new BufferedInputStream(clock), maxFrame);
         FrameWriter writer = framing.writer(client.getOutputStream(), maxFrame);
         long frames = 0;
-        byte[] frame;
-        while ((frame = reader.readFrame()) != null) {
-            ScheduledFuture<?> guard = watchdog.schedule(() -> {
-                stalled.set(true);
-                log.println(peer + " read none of its replies for " + idleTimeout.toMillis() + " ms; disconnected");
-                closeQuietly(client); // the only way to end a write the peer never drains
-            }, idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            try {
-                writer.writeFrame(frame);
-            } finally {
-                guard.cancel(false);
+        try {
+            byte[] frame;
+            while ((frame = reader.readFrame()) != null) {
+                clock.frameDone();
+                try (Deadline d = deadline(client, peer, cutOff, "read its reply")) {
+                    writer.writeFrame(frame); // blocks while the client does not read; the deadline ends it
+                }
+                frames++;
             }
-            frames++;
+            return frames;
+        } finally {
+            clock.frameDone();
         }
-        return frames;
     }
     // end::echo-frames[]
+
+    /** Arms a deadline when the first bytes after a frame arrive, and disarms it when the frame is done. */
+    private static final class FrameClock extends FilterInputStream {
+        private final Supplier<Deadline> arm;
+        private Deadline running;
+
+        FrameClock(InputStream in, Supplier<Deadline> arm) {
+            super(in);
+            this.arm = arm;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0 && running == null) {
+                running = arm.get();
+            }
+            return n;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == 1 ? one[0] & 0xFF : -1;
+        }
+
+        void frameDone() {
+            if (running != null) {
+                running.close();
+                running = null;
+            }
+        }
+    }
+
+    /** Closes {@code client} unless closed first: the one way to end a blocked read or write. */
+    private Deadline deadline(Socket client, String peer, AtomicBoolean cutOff, String what) {
+        try {
+            ScheduledFuture<?> guard = watchdog.schedule(() -> {
+                cutOff.set(true);
+                // Logged before the close, so whoever sees the close can already read why.
+                log.println(peer + " did not " + what + " within " + frameTimeout.toMillis() + " ms; disconnected");
+                closeQuietly(client);
+            }, frameTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return () -> guard.cancel(false);
+        } catch (RejectedExecutionException stopping) {
+            closeQuietly(client); // the server is stopping; the read or write fails at once
+            return () -> { };
+        }
+    }
+
+    private interface Deadline extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private void pauseAfterAcceptFailure() {
+        try {
+            Thread.sleep(100); // a back-off, not a synchronisation
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+        }
+    }
 
     @Override
     public void close() {
@@ -181,8 +288,10 @@ public final class FramingServer implements Programs.Server {
         for (Socket s : connections) {
             closeQuietly(s);
         }
+        watchdog.shutdownNow();
     }
 
+    @Override
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -196,15 +305,13 @@ public final class FramingServer implements Programs.Server {
     }
 
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        Programs.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            CommandLine line = new CommandLine(args, Set.of("host", "port", "framing", "max-frame", "idle-timeout"),
+            CommandLine line = new CommandLine(args,
+                    Set.of("host", "port", "framing", "max-frame", "max-connections", "idle-timeout", "frame-timeout"),
                     Set.of(), false);
             if (line.help()) {
                 out.println(USAGE);
@@ -212,9 +319,11 @@ public final class FramingServer implements Programs.Server {
             }
             Framing framing = parseFraming(line);
             int maxFrame = line.number("max-frame", DEFAULT_MAX_FRAME, 1, Frames.LARGEST_LIMIT - 1);
+            int cap = line.number("max-connections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
             Duration idle = line.seconds("idle-timeout", DEFAULT_IDLE_TIMEOUT);
+            Duration timeout = line.seconds("frame-timeout", DEFAULT_FRAME_TIMEOUT);
             return Programs.serve("FramingServer", Programs.listenAddress(line, DEFAULT_PORT),
-                    address -> bind(address, framing, maxFrame, idle, out), out, err);
+                    address -> bind(address, framing, maxFrame, cap, idle, timeout, out), out, err);
         } catch (CommandLine.UsageException e) {
             return Programs.usageError("FramingServer", e, USAGE, err);
         }

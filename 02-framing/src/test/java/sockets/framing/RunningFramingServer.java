@@ -17,9 +17,14 @@ final class RunningFramingServer implements AutoCloseable {
     private final Thread thread;
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
-    RunningFramingServer(FramingServer.Framing framing, int maxFrame, Duration idle) throws IOException {
-        server = FramingServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), framing, maxFrame, idle,
-                new PrintStream(log, true, StandardCharsets.UTF_8));
+    RunningFramingServer(FramingServer.Framing framing, int maxFrame, Duration frameTimeout) throws IOException {
+        this(framing, maxFrame, FramingServer.DEFAULT_MAX_CONNECTIONS, frameTimeout);
+    }
+
+    RunningFramingServer(FramingServer.Framing framing, int maxFrame, int maxConnections, Duration frameTimeout)
+            throws IOException {
+        server = FramingServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), framing, maxFrame,
+                maxConnections, FramingServer.DEFAULT_IDLE_TIMEOUT, frameTimeout, new PrintStream(log, true, StandardCharsets.UTF_8));
         thread = Thread.ofPlatform().name("test-framing-server").start(server::serve);
     }
 

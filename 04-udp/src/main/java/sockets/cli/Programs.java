@@ -117,14 +117,15 @@ public final class Programs {
             server.serve();
             return 0;
         } catch (IOException e) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook); // else the hook would turn 1 into 0
-            } catch (IllegalStateException alreadyStopping) {
-                // a signal came at the same moment: the hook's status 0 wins, and that is fine
-            }
             server.close();
             err.println(program + ": stopped after a failure: " + e.getMessage());
             return EXIT_FAILURE;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook); // else it would turn a failure's 1 into 0
+            } catch (IllegalStateException stopping) {
+                // the hook is already running because of a signal: it finishes the stop, status 0
+            }
         }
     }
 
