@@ -15,6 +15,8 @@ import java.util.Set;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,19 +33,44 @@ public final class ClientListClient {
               --host, --port      the server (default 127.0.0.1, 5005)
               --timeout SECONDS   give up on the answer after this long (default 10)""";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The longest answer accepted: far more than 1,000 names of 256 bytes, far less than a heap. */
+    public static final int MAX_ANSWER_BYTES = 16 << 20;
+
+    /** A parser with limits, so a hostile server cannot make it nest, or hold, without bound. */
+    private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxDocumentLength(MAX_ANSWER_BYTES)
+                    .maxNestingDepth(16)
+                    .maxStringLength(64 * 1024)
+                    .build())
+            .build()).build();
 
     private ClientListClient() {
     }
 
     // tag::fetch[]
-    /** Sends the name, half-closes, reads the whole answer, and parses it. */
+    /** Sends the name, half-closes, reads the whole answer (up to a limit), and parses it. */
     public static JsonNode register(Socket socket, String name) throws IOException {
         socket.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8));
         socket.shutdownOutput(); // nothing more from us
         InputStream in = socket.getInputStream();
-        byte[] answer = in.readAllBytes(); // the server closes after the last byte: that is the framing
+        // The server closes after the last byte: that is the framing. Read to the end, but not
+        // without bound: one byte more than the limit says the answer is too long.
+        byte[] answer = in.readNBytes(MAX_ANSWER_BYTES + 1);
+        if (answer.length > MAX_ANSWER_BYTES) {
+            throw new IOException("the answer is longer than " + MAX_ANSWER_BYTES + " bytes");
+        }
         return JSON.readTree(answer);
+    }
+
+    /**
+     * The server's reason when {@code answer} is a refusal, else null. A refusal is an object with
+     * one key, {@code error}, whose value is text; in a list every value is an object, so a client
+     * that registered under the name "error" does not look like a refusal.
+     */
+    public static String refusal(JsonNode answer) {
+        JsonNode error = answer.get("error");
+        return answer.size() == 1 && error != null && error.isString() ? error.asString() : null;
     }
     // end::fetch[]
 
@@ -79,8 +106,8 @@ public final class ClientListClient {
             socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), Math.toIntExact(timeout.toMillis()));
             socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
             JsonNode list = register(socket, name);
-            if (list.has("error")) {
-                err.println("ClientListClient: the server refused: " + list.get("error").asString());
+            if (refusal(list) != null) {
+                err.println("ClientListClient: the server refused: " + refusal(list));
                 return Programs.EXIT_FAILURE;
             }
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(list));
@@ -88,7 +115,7 @@ public final class ClientListClient {
         } catch (UnknownHostException e) {
             err.println("ClientListClient: unknown host '" + host + "'");
         } catch (ConnectException e) {
-            err.println("ClientListClient: cannot connect to " + host + ":" + port + ": " + e.getMessage() + "; is the server running?");
+            err.println("ClientListClient: cannot connect to " + Programs.hostPort(new InetSocketAddress(host, port)) + ": " + e.getMessage() + "; is the server running?");
         } catch (SocketTimeoutException e) {
             err.println("ClientListClient: no complete answer from " + host + ":" + port + " within " + timeout.toMillis() + " ms");
         } catch (JacksonException e) {

@@ -2,7 +2,7 @@ package sockets.threaded;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -15,6 +15,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -22,6 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import sockets.cli.CommandLine;
@@ -39,8 +43,20 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code error}.
  *
  * <p>Each connection gets a thread: a virtual one (default), a new platform thread (as the seed),
- * or one from a fixed pool. Every read has a timeout, the number of connections is capped, every
- * socket is closed on every path, and a stop lets the answers in flight finish.
+ * or one from a fixed pool. Against hostile peers:
+ * <ul>
+ *   <li>the whole name must arrive within the read timeout: a deadline for the request, not a
+ *       timeout per read, so a client that trickles a byte now and then is cut off too;</li>
+ *   <li>the answer must be read within the read timeout as well, or the connection is closed: a
+ *       client that never reads cannot hold a thread;</li>
+ *   <li>at most {@code --max-connections} are served at once; a newcomer beyond is refused with a
+ *       JSON error, and so is a bad name; a refusal reads what the client sent before closing, so
+ *       the client gets an orderly end (FIN) after the error, not a reset that could destroy it;</li>
+ *   <li>the list holds at most {@code --max-entries} names (the oldest is forgotten), so memory and
+ *       the size of an answer are bounded;</li>
+ *   <li>a failing {@code accept} (out of file descriptors) pauses 100 ms instead of spinning;</li>
+ *   <li>every socket is closed on every path, and a stop lets the answers in flight finish.</li>
+ * </ul>
  *
  * <pre>printf 'alice\n' | nc -N 127.0.0.1 5005</pre>
  */
@@ -50,19 +66,24 @@ public final class ClientListServer implements Programs.Server {
     public static final int MAX_NAME_BYTES = 256;
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    public static final int DEFAULT_MAX_ENTRIES = 1_000;
+    /** Refusals being sent at once; beyond this a refused client is just closed. */
+    static final int MAX_REFUSALS_IN_FLIGHT = 64;
     /** How long a stop waits for answers in flight. */
     static final long GRACE_SECONDS = 10;
 
     private static final String USAGE = """
             usage: ClientListServer [--host HOST] [--port PORT] [--threads virtual|platform|pool:N]
-                                    [--read-timeout SECONDS] [--max-connections N]
+                                    [--read-timeout SECONDS] [--max-connections N] [--max-entries N]
               --host HOST                 address to listen on (default 127.0.0.1)
               --port PORT                 port to listen on (default 5005; 0 picks a free port)
               --threads virtual           a virtual thread per connection (default)
               --threads platform          a new platform thread per connection, as the seed does
               --threads pool:N            a fixed pool of N platform threads
-              --read-timeout SECONDS      longest wait for a client's name (default 10)
-              --max-connections N         connections served at once; more are refused (default 10000)""";
+              --read-timeout SECONDS      longest a client may take to send its whole name, and then to
+                                          read the whole answer (default 10)
+              --max-connections N         connections served at once; more are refused (default 10000)
+              --max-entries N             names kept in the list; the oldest goes first (default 1000)""";
 
     /** One client in the list. */
     public record Entry(String name, String address, int port) {
@@ -72,20 +93,28 @@ public final class ClientListServer implements Programs.Server {
     private final ExecutorService handlers;
     private final Duration readTimeout;
     private final Semaphore slots;
+    private final Semaphore refusals = new Semaphore(MAX_REFUSALS_IN_FLIGHT);
+    private final int maxEntries;
     private final PrintStream log;
-    private final Map<String, Entry> clients = new ConcurrentHashMap<>();
+    /** The list, oldest first; guarded by itself. */
+    private final LinkedHashMap<String, Entry> clients = new LinkedHashMap<>();
+    /** Closes a connection whose answer is not read in time. */
+    private final ScheduledThreadPoolExecutor watchdog;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final JsonMapper json = JsonMapper.builder().build();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
     private ClientListServer(ServerSocket listener, ExecutorService handlers, Duration readTimeout, int maxConnections,
-            PrintStream log) {
+            int maxEntries, PrintStream log) {
         this.listener = listener;
         this.handlers = handlers;
         this.readTimeout = readTimeout;
         this.slots = new Semaphore(maxConnections);
+        this.maxEntries = maxEntries;
         this.log = log;
+        this.watchdog = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("answer-watchdog").daemon(true).factory());
+        watchdog.setRemoveOnCancelPolicy(true);
     }
 
     /**
@@ -94,6 +123,11 @@ public final class ClientListServer implements Programs.Server {
      */
     public static ClientListServer bind(InetSocketAddress address, String threads, Duration readTimeout,
             int maxConnections, PrintStream log) throws IOException {
+        return bind(address, threads, readTimeout, maxConnections, DEFAULT_MAX_ENTRIES, log);
+    }
+
+    public static ClientListServer bind(InetSocketAddress address, String threads, Duration readTimeout,
+            int maxConnections, int maxEntries, PrintStream log) throws IOException {
         ExecutorService handlers = executor(threads);
         ServerSocket listener = new ServerSocket();
         try {
@@ -103,7 +137,7 @@ public final class ClientListServer implements Programs.Server {
             handlers.close();
             throw e;
         }
-        return new ClientListServer(listener, handlers, readTimeout, maxConnections, log);
+        return new ClientListServer(listener, handlers, readTimeout, maxConnections, maxEntries, log);
     }
 
     static ExecutorService executor(String threads) {
@@ -132,7 +166,27 @@ public final class ClientListServer implements Programs.Server {
 
     /** For tests and demos: puts an entry in the list as if a client had sent it. */
     void register(String name, String address, int port) {
-        clients.put(name, new Entry(name, address, port));
+        synchronized (clients) {
+            remember(new Entry(name, address, port));
+        }
+    }
+
+    /** Adds an entry, or replaces one of the same name; forgets the oldest beyond the limit. */
+    private void remember(Entry entry) {
+        clients.remove(entry.name()); // so that a name sent again counts as the newest
+        clients.put(entry.name(), entry);
+        while (clients.size() > maxEntries) {
+            clients.pollFirstEntry();
+        }
+    }
+
+    /** Records {@code entry} and returns a sorted copy of the list it is now part of. */
+    private TreeMap<String, Entry> record(Entry entry) {
+        synchronized (clients) {
+            remember(entry);
+            // A copy: serialising the live map while other handlers change it is BUG-41.
+            return new TreeMap<>(clients);
+        }
     }
 
     /** Accepts connections until {@link #close()}, handing each to a handler thread. */
@@ -143,20 +197,22 @@ public final class ClientListServer implements Programs.Server {
                 try {
                     client = listener.accept();
                 } catch (IOException e) {
-                    if (closed) {
-                        break;
+                    if (!closed) {
+                        // "Too many open files", typically; it passes as connections end. Pause,
+                        // so that it neither spins a core nor floods the log.
+                        log.println("accept failed: " + e.getMessage() + "; pausing 100 ms");
+                        pauseAfterAcceptFailure();
                     }
-                    log.println("accept failed: " + e.getMessage());
                     continue;
                 }
                 if (!slots.tryAcquire()) {
-                    refuse(client, "server busy: " + "too many connections, try again later");
+                    refuse(client, "server busy: too many connections, try again later");
                     continue;
                 }
                 open.add(client);
                 try {
                     handlers.execute(() -> handle(client)); // start(), never run(): T-01
-                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                } catch (RejectedExecutionException stopping) {
                     release(client);
                 }
             }
@@ -169,21 +225,23 @@ public final class ClientListServer implements Programs.Server {
     private void handle(Socket client) {
         String peer = Programs.hostPort(client.getRemoteSocketAddress());
         try {
-            client.setSoTimeout(Math.toIntExact(readTimeout.toMillis())); // 0: no timeout
-            String name = readName(new BufferedInputStream(client.getInputStream()));
+            // One deadline for the whole name: a timeout per read would let a client that sends a
+            // byte every few seconds keep this thread for ever (slow-loris). ZERO: no limit at all.
+            InputStream in = readTimeout.isZero() ? client.getInputStream()
+                    : new DeadlineInputStream(client, System.nanoTime() + readTimeout.toNanos());
+            String name = readName(new BufferedInputStream(in));
             InetSocketAddress from = (InetSocketAddress) client.getRemoteSocketAddress();
-            clients.put(name, new Entry(name, from.getAddress().getHostAddress(), from.getPort()));
-            // A sorted copy: serialising the live map while other handlers change it is BUG-41.
-            byte[] answer = json.writeValueAsBytes(new TreeMap<>(clients));
-            client.getOutputStream().write(answer);
+            TreeMap<String, Entry> list = record(new Entry(name, from.getAddress().getHostAddress(), from.getPort()));
+            byte[] answer = json.writeValueAsBytes(list);
+            writeWithin(client, answer); // a client that never reads is closed at the deadline
             client.shutdownOutput(); // the end of the answer
-            log.println(peer + ": " + name + " registered; sent the list of " + clients.size());
+            log.println(peer + ": " + name + " registered; sent the list of " + list.size());
         } catch (SocketTimeoutException e) {
-            answerError(client, "no name within " + readTimeout.toMillis() + " ms");
-            log.println(peer + ": sent no name in time");
+            log.println(peer + ": sent no whole name within " + readTimeout.toMillis() + " ms");
+            answerError(client, "no whole name within " + readTimeout.toMillis() + " ms");
         } catch (BadNameException e) {
-            answerError(client, e.getMessage());
             log.println(peer + ": " + e.getMessage());
+            answerError(client, e.getMessage());
         } catch (IOException e) {
             if (!closed) {
                 log.println(peer + ": connection failed: " + e.getMessage());
@@ -223,22 +281,115 @@ public final class ClientListServer implements Programs.Server {
         }
     }
 
+    /** Reads from a socket with one deadline for all of it, rather than a timeout for each read. */
+    static final class DeadlineInputStream extends FilterInputStream {
+        private final Socket socket;
+        private final long deadline;
+
+        DeadlineInputStream(Socket socket, long deadlineNanos) throws IOException {
+            super(socket.getInputStream());
+            this.socket = socket;
+            this.deadline = deadlineNanos;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new SocketTimeoutException("deadline passed");
+            }
+            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left))));
+            return super.read(b, off, len);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == 1 ? one[0] & 0xFF : -1;
+        }
+    }
+
+    /** Writes all of {@code bytes}, or closes the socket if the client has not taken them in time. */
+    private void writeWithin(Socket client, byte[] bytes) throws IOException {
+        ScheduledFuture<?> guard;
+        try {
+            guard = watchdog.schedule(() -> {
+                log.println(Programs.hostPort(client.getRemoteSocketAddress()) + ": read none of its answer for "
+                        + readTimeout.toMillis() + " ms; disconnected");
+                closeQuietly(client); // the one way to end a write the client never drains
+            }, readTimeout.isZero() ? Long.MAX_VALUE / 4 : readTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            throw new IOException("the server is stopping");
+        }
+        try {
+            client.getOutputStream().write(bytes);
+        } finally {
+            guard.cancel(false);
+        }
+    }
+
     private void answerError(Socket client, String message) {
         try {
-            client.getOutputStream().write(json.writeValueAsBytes(Map.of("error", message)));
-            client.shutdownOutput();
+            writeWithin(client, json.writeValueAsBytes(Map.of("error", message)));
+            endGracefully(client);
         } catch (IOException ignored) {
             // the client is gone
         }
     }
 
-    private void refuse(Socket client, String message) {
-        try (client) {
-            answerError(client, message);
+    /**
+     * Half-closes, then reads (and drops) what the client still sends, for a second and 64 KiB at
+     * most, before the socket is closed. Closing with unread input makes the kernel send a reset
+     * (RST) instead of an orderly end (FIN), and a reset can destroy the answer before the client
+     * has read it.
+     */
+    static void endGracefully(Socket client) {
+        try {
+            client.shutdownOutput();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            InputStream in = new DeadlineInputStream(client, deadline);
+            byte[] sink = new byte[4096];
+            long total = 0;
+            int n;
+            while (total < 65_536 && (n = in.read(sink)) != -1) {
+                total += n;
+            }
         } catch (IOException ignored) {
-            // nothing more to do
+            // timed out or gone: closing now is all that is left
         }
+    }
+
+    private void refuse(Socket client, String message) {
         log.println(Programs.hostPort(client.getRemoteSocketAddress()) + ": refused, " + message);
+        if (!refusals.tryAcquire()) {
+            closeQuietly(client); // refusals are themselves bounded: beyond that, just close
+            return;
+        }
+        Thread.ofVirtual().start(() -> { // ending gracefully takes up to a second: not on the accept thread
+            try {
+                answerError(client, message);
+            } finally {
+                closeQuietly(client);
+                refusals.release();
+            }
+        });
+    }
+
+    private static void closeQuietly(Socket client) {
+        try {
+            client.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    private void pauseAfterAcceptFailure() {
+        try {
+            Thread.sleep(100); // a back-off, not a synchronisation
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+        }
     }
 
     private void release(Socket client) {
@@ -274,6 +425,7 @@ public final class ClientListServer implements Programs.Server {
             Thread.currentThread().interrupt();
             closeNow();
         }
+        watchdog.shutdownNow();
     }
     // end::graceful-stop[]
 
@@ -293,23 +445,22 @@ public final class ClientListServer implements Programs.Server {
             }
         }
         handlers.shutdownNow();
+        watchdog.shutdownNow();
     }
 
+    @Override
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        Programs.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            CommandLine line = new CommandLine(args, Set.of("host", "port", "threads", "read-timeout", "max-connections"),
-                    Set.of(), false);
+            CommandLine line = new CommandLine(args,
+                    Set.of("host", "port", "threads", "read-timeout", "max-connections", "max-entries"), Set.of(), false);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
@@ -320,8 +471,9 @@ public final class ClientListServer implements Programs.Server {
             }, t -> true, "virtual, platform or pool:N");
             Duration timeout = line.seconds("read-timeout", DEFAULT_READ_TIMEOUT);
             int max = line.number("max-connections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
+            int entries = line.number("max-entries", DEFAULT_MAX_ENTRIES, 1, 1_000_000);
             return Programs.serve("ClientListServer", Programs.listenAddress(line, DEFAULT_PORT),
-                    address -> bind(address, threads, timeout, max, out), out, err);
+                    address -> bind(address, threads, timeout, max, entries, out), out, err);
         } catch (CommandLine.UsageException e) {
             return Programs.usageError("ClientListServer", e, USAGE, err);
         }

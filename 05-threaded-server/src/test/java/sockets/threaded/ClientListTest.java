@@ -51,8 +51,12 @@ class ClientListTest {
         final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
         Running(String threads, Duration readTimeout, int maxConnections) throws IOException {
+            this(threads, readTimeout, maxConnections, ClientListServer.DEFAULT_MAX_ENTRIES);
+        }
+
+        Running(String threads, Duration readTimeout, int maxConnections, int maxEntries) throws IOException {
             server = ClientListServer.bind(new InetSocketAddress(LOOPBACK, 0), threads, readTimeout, maxConnections,
-                    new PrintStream(log, true, StandardCharsets.UTF_8));
+                    maxEntries, new PrintStream(log, true, StandardCharsets.UTF_8));
             thread = Thread.ofPlatform().start(server::serve);
         }
 
@@ -203,7 +207,7 @@ class ClientListTest {
 
         @Test
         void graceless_stop_cuts_an_answer_being_written_t08() throws Exception {
-            try (Running r = new Running()) {
+            try (Running r = new Running("virtual", Duration.ofSeconds(10), 100, 200_000)) {
                 r.fill(100_000); // about 9 MB of JSON: more than the socket buffers hold
                 Socket s = new Socket();
                 s.setReceiveBufferSize(4096);
@@ -353,7 +357,7 @@ class ClientListTest {
 
         @Test
         void a_graceful_stop_lets_the_answer_being_written_finish() throws Exception {
-            Running r = new Running();
+            Running r = new Running("virtual", Duration.ofSeconds(10), 100, 200_000);
             r.fill(100_000);
             try (Socket s = new Socket()) {
                 s.setReceiveBufferSize(4096);
@@ -382,7 +386,7 @@ class ClientListTest {
                 third.getOutputStream().write("third\n".getBytes(StandardCharsets.UTF_8));
                 assertThat(JSON.readTree(third.getInputStream().readAllBytes()).has("third")).isTrue();
                 assertThat(JSON.readTree(silent1.getInputStream().readAllBytes()).get("error").asString())
-                        .startsWith("no name within 300 ms");
+                        .startsWith("no whole name within 300 ms");
             }
         }
 

@@ -1,0 +1,163 @@
+package sockets.threaded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The client list server against clients that are slow on purpose, never read, or pick awkward
+ * names: each holds no thread, and no memory, for longer than the server allows.
+ */
+class HostileClientsTest {
+
+    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    /** Writes the next byte of {@code bytes} every {@code gapMillis}, on a timer. */
+    static ScheduledExecutorService trickle(Socket s, byte[] bytes, long gapMillis) throws IOException {
+        s.setTcpNoDelay(true);
+        OutputStream out = s.getOutputStream();
+        AtomicInteger next = new AtomicInteger();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        timer.scheduleAtFixedRate(() -> {
+            int i = next.getAndIncrement();
+            try {
+                if (i < bytes.length) {
+                    out.write(bytes[i]);
+                }
+            } catch (IOException closedUnderUs) {
+                timer.shutdown();
+            }
+        }, 0, gapMillis, TimeUnit.MILLISECONDS);
+        return timer;
+    }
+
+    @Nested
+    @Tag("pitfall")
+    class Pitfall {
+
+        @Test
+        void a_read_timeout_lets_a_client_that_sends_a_byte_every_100_ms_take_three_seconds_for_a_name()
+                throws Exception {
+            byte[] name = "a-name-sent-one-byte-at-a-time\n".getBytes(StandardCharsets.UTF_8); // 31 bytes
+            try (ServerSocket listener = new ServerSocket(0, 1, LOOPBACK);
+                 Socket client = new Socket(LOOPBACK, listener.getLocalPort());
+                 Socket served = listener.accept()) {
+                served.setSoTimeout(1_000); // "at most a second": per read, which is the trouble
+                ScheduledExecutorService timer = trickle(client, name, 100);
+                long start = System.nanoTime();
+                String got = ClientListServer.readName(new BufferedInputStream(served.getInputStream()));
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                timer.shutdownNow();
+
+                assertThat(got).isEqualTo("a-name-sent-one-byte-at-a-time");
+                assertThat(took).isGreaterThan(Duration.ofSeconds(2)); // twice the "timeout", and never cut off
+            }
+        }
+
+        @Test
+        void checking_for_an_error_key_takes_the_list_of_a_client_named_error_for_a_refusal() throws Exception {
+            try (ClientListTest.Running r = new ClientListTest.Running()) {
+                r.register("error");
+                JsonNode list = r.register("bob");
+                assertThat(list.has("error")).isTrue(); // the old check: "refused"
+                assertThat(list.has("bob")).isTrue(); // yet it is a list, with bob in it
+            }
+        }
+    }
+
+    @Nested
+    @Tag("fix")
+    class Fix {
+
+        @Test
+        void the_name_deadline_answers_a_client_that_sends_a_byte_every_100_ms_within_twice_the_limit()
+                throws Exception {
+            try (ClientListTest.Running r = new ClientListTest.Running("virtual", Duration.ofSeconds(1), 100);
+                 Socket loris = r.connect()) {
+                ScheduledExecutorService timer = trickle(loris, "x".repeat(200).getBytes(StandardCharsets.UTF_8), 100);
+                long start = System.nanoTime();
+                try {
+                    JsonNode answer = ClientListTest.JSON.readTree(loris.getInputStream().readAllBytes());
+                    Duration took = Duration.ofNanos(System.nanoTime() - start);
+                    assertThat(ClientListClient.refusal(answer)).isEqualTo("no whole name within 1000 ms");
+                    assertThat(took).isLessThan(Duration.ofSeconds(2));
+                } finally {
+                    timer.shutdownNow();
+                }
+                assertThat(r.register("carol").has("carol")).isTrue();
+            }
+        }
+
+        @Test
+        void a_client_that_never_reads_its_answer_is_closed_at_the_deadline_and_frees_the_only_thread()
+                throws Exception {
+            // One handler thread, and an answer of several MiB for a client that reads none of it:
+            // without a deadline on the write, that client would keep the thread for ever.
+            try (ClientListTest.Running r = new ClientListTest.Running("pool:1", Duration.ofSeconds(1), 100, 100_000);
+                 Socket greedy = new Socket()) {
+                r.fill(60_000); // about 6 MiB of JSON: more than any socket buffers hold
+                greedy.setReceiveBufferSize(4096);
+                greedy.connect(new InetSocketAddress(LOOPBACK, r.server.localAddress().getPort()));
+                greedy.getOutputStream().write("greedy\n".getBytes(StandardCharsets.UTF_8));
+
+                JsonNode next = r.register("patient"); // waits for the pool's thread, then is served
+                assertThat(next.has("patient")).isTrue();
+                assertThat(r.log.toString(StandardCharsets.UTF_8)).contains("read none of its answer for 1000 ms");
+            }
+        }
+
+        @Test
+        void a_client_named_error_is_listed_and_does_not_make_the_next_answer_look_like_a_refusal() throws Exception {
+            try (ClientListTest.Running r = new ClientListTest.Running()) {
+                r.register("error");
+                JsonNode list = r.register("bob");
+                assertThat(ClientListClient.refusal(list)).isNull();
+                assertThat(list.has("bob")).isTrue();
+                assertThat(list.get("error").get("name").asString()).isEqualTo("error");
+            }
+        }
+
+        @Test
+        void the_list_keeps_at_most_max_entries_names_forgetting_the_oldest() throws Exception {
+            try (ClientListTest.Running r = new ClientListTest.Running("virtual", Duration.ofSeconds(10), 100, 3)) {
+                for (String name : new String[] {"a", "b", "c", "d"}) {
+                    r.register(name);
+                }
+                assertThat(r.register("b").propertyNames()).containsExactly("b", "c", "d"); // "a" was the oldest
+                // "b" sent again counts as the newest, so "c" is the oldest now, and goes first.
+                assertThat(r.register("e").propertyNames()).containsExactly("b", "d", "e");
+            }
+        }
+
+        @Test
+        void a_refused_client_that_is_still_sending_gets_the_whole_refusal_and_an_orderly_end() throws Exception {
+            try (ClientListTest.Running r = new ClientListTest.Running(); Socket s = r.connect()) {
+                OutputStream out = s.getOutputStream();
+                out.write(("x".repeat(300) + "\n").getBytes(StandardCharsets.UTF_8)); // too long a name,
+                out.write(new byte[32 * 1024]); // and more the server will never look at
+                s.shutdownOutput();
+                InputStream in = s.getInputStream();
+                byte[] answer = in.readAllBytes(); // throws if the server reset the connection
+                assertThat(ClientListClient.refusal(ClientListTest.JSON.readTree(answer)))
+                        .isEqualTo("name longer than 256 bytes");
+            }
+        }
+    }
+}
