@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
@@ -122,6 +123,7 @@ public final class EchoClient {
      */
     public static long stream(Socket socket, InputStream source, OutputStream sink) throws IOException {
         AtomicLong sent = new AtomicLong();
+        AtomicBoolean inputEnded = new AtomicBoolean();
         Sender sender = Sender.start(() -> {
             OutputStream out = socket.getOutputStream();
             byte[] buffer = new byte[EchoServer.BUFFER_SIZE];
@@ -130,6 +132,7 @@ public final class EchoClient {
                 out.write(buffer, 0, n);
                 sent.addAndGet(n);
             }
+            inputEnded.set(true); // before the shutdown, so the reader can tell who ended first
             socket.shutdownOutput(); // "no more requests": the server's read returns -1
         });
         InputStream in = socket.getInputStream();
@@ -146,6 +149,13 @@ public final class EchoClient {
                 throw quiet;
             }
             if (n == -1) {
+                if (!inputEnded.get()) {
+                    // The server ended first. Do not wait for the sender: it may be blocked reading
+                    // input that never comes, and no interrupt ends that read. It is a virtual
+                    // thread, so it does not keep the program alive.
+                    throw new EOFException("the server closed the connection after echoing " + received
+                            + " bytes, while there was still input to send");
+                }
                 break;
             }
             sink.write(buffer, 0, n);

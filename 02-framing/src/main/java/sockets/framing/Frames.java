@@ -30,6 +30,10 @@ final class Frames {
      * with the bytes received, so a peer that announces a big frame and sends nothing costs almost
      * nothing, however many peers do it at once.
      *
+     * <p>Not resumable: a read timeout inside it loses the bytes read so far, so a reader built on
+     * it (fixed length, five-digit length, typed) cannot be used again after a timeout. Use
+     * {@link LengthPrefixedReader} or {@link DelimitedReader}, which keep a partial frame, with timeouts.
+     *
      * @throws TruncatedFrameException if the stream ends first
      */
     static byte[] readBody(InputStream in, int length, String what) throws IOException {

@@ -119,6 +119,7 @@ public final class FramingServer implements Programs.Server {
 
     public static FramingServer bind(InetSocketAddress address, Framing framing, int maxFrame, int maxConnections,
             Duration idleTimeout, Duration frameTimeout, PrintStream log) throws IOException {
+        Programs.prepareVirtualThreadIo(); // before the process can run out of descriptors
         ServerSocket listener = new ServerSocket();
         try {
             listener.bind(address, 1024);
@@ -179,6 +180,9 @@ public final class FramingServer implements Programs.Server {
             log.println(peer + " finished after " + frames + (frames == 1 ? " frame" : " frames"));
         } catch (FramingException e) {
             log.println(peer + " broke the framing, connection closed: " + e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            // Out of file descriptors, even loading a class fails: one line, and the others go on.
+            log.println(peer + " could not be served: " + e);
         } catch (SocketTimeoutException e) {
             log.println(peer + " sent nothing for " + idleTimeout.toMillis() + " ms; disconnected");
         } catch (IOException e) {

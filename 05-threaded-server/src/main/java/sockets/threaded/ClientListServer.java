@@ -128,6 +128,7 @@ public final class ClientListServer implements Programs.Server {
 
     public static ClientListServer bind(InetSocketAddress address, String threads, Duration readTimeout,
             int maxConnections, int maxEntries, PrintStream log) throws IOException {
+        Programs.prepareVirtualThreadIo(); // before the process can run out of descriptors
         ExecutorService handlers = executor(threads);
         ServerSocket listener = new ServerSocket();
         try {
@@ -242,6 +243,9 @@ public final class ClientListServer implements Programs.Server {
         } catch (BadNameException e) {
             log.println(peer + ": " + e.getMessage());
             answerError(client, e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            // Out of file descriptors, even loading a class fails: one line, and the others go on.
+            log.println(peer + ": could not be served: " + e);
         } catch (IOException e) {
             if (!closed) {
                 log.println(peer + ": connection failed: " + e.getMessage());

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -69,6 +70,28 @@ public final class Programs {
             }
         } catch (CommandLine.UsageException e) {
             System.exit(usageError(program, e, usage, System.err));
+        }
+    }
+
+    /**
+     * Makes the JDK set up, now, what virtual threads need for socket I/O. It is otherwise done on
+     * the first blocking read or accept in a virtual thread, and if that happens while the process
+     * is out of file descriptors, the set-up fails for good ({@code ExceptionInInitializerError} in
+     * {@code sun.nio.ch.Poller}): no virtual thread can do socket I/O again. Call it at start-up.
+     */
+    public static void prepareVirtualThreadIo() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            probe.setSoTimeout(1);
+            Thread waiting = Thread.ofVirtual().start(() -> {
+                try {
+                    probe.accept().close();
+                } catch (IOException expected) {
+                    // the timeout: by then the virtual thread has parked on the poller once
+                }
+            });
+            waiting.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,9 +1,8 @@
 package sockets.failure;
 
-import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -15,6 +14,10 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
@@ -22,9 +25,15 @@ import sockets.cli.Programs;
 /**
  * One request per connection, ended the HTTP/1.0 way: the client sends its request and shuts down
  * its sending side; the server reads to end of stream, answers (the request in upper case), and
- * closes. Every read has a timeout, so a client that never half-closes is answered with an error
- * instead of holding a thread for ever; and before closing, the server reads whatever the client
- * is still sending, so its close is a FIN, never a reset that could destroy the answer.
+ * closes. Before closing, the server reads whatever the client is still sending, so its close is a
+ * FIN, never a reset that could destroy the answer.
+ *
+ * <p>Against hostile peers: the whole request must arrive within the read timeout (one deadline,
+ * not a timeout per read, so a client that trickles a byte now and then is cut off too) and the
+ * whole answer must be taken within it, or the connection is closed; the final drain reads at most
+ * 64 KiB for at most a second; at most {@code --max-connections} are served at once, and a
+ * newcomer beyond is told so; a failing {@code accept} pauses 100 ms instead of spinning. Memory per
+ * connection is bounded by {@code --max-request}.
  *
  * <pre>printf 'hello' | nc -N 127.0.0.1 5007</pre>
  */
@@ -32,46 +41,69 @@ public final class HalfCloseServer implements Programs.Server {
 
     public static final int DEFAULT_PORT = 5007;
     public static final int DEFAULT_MAX_REQUEST = 1 << 20;
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+    /** The most the final drain reads, and for how long, before it closes anyway. */
+    static final int DRAIN_BYTES = 64 * 1024;
+    static final Duration DRAIN_TIME = Duration.ofSeconds(1);
 
     private static final String USAGE = """
             usage: HalfCloseServer [--host HOST] [--port PORT] [--read-timeout SECONDS] [--max-request BYTES]
+                                   [--max-connections N]
               --host HOST              address to listen on (default 127.0.0.1)
               --port PORT              port to listen on (default 5007; 0 picks a free port)
-              --read-timeout SECONDS   longest wait for the rest of a request (default 10)
-              --max-request BYTES      largest request answered (default 1048576)""";
+              --read-timeout SECONDS   longest a client may take to send its whole request, and then to
+                                       read the whole answer (default 10)
+              --max-request BYTES      largest request answered (default 1048576)
+              --max-connections N      clients served at once; newcomers beyond are refused (default 10000)""";
 
     private final ServerSocket listener;
     private final Duration readTimeout;
     private final int maxRequest;
+    private final int maxConnections;
     private final PrintStream log;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final Semaphore refusals = new Semaphore(64); // refusals in flight; beyond, just close
+    /** Closes a connection whose answer is not taken in time. */
+    private final ScheduledThreadPoolExecutor watchdog;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private HalfCloseServer(ServerSocket listener, Duration readTimeout, int maxRequest, PrintStream log) {
+    private HalfCloseServer(ServerSocket listener, Duration readTimeout, int maxRequest, int maxConnections,
+            PrintStream log) {
         this.listener = listener;
         this.readTimeout = readTimeout;
         this.maxRequest = maxRequest;
+        this.maxConnections = maxConnections;
         this.log = log;
+        this.watchdog = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("answer-watchdog").daemon(true).factory());
+        watchdog.setRemoveOnCancelPolicy(true);
     }
 
     public static HalfCloseServer bind(InetSocketAddress address, Duration readTimeout, int maxRequest, PrintStream log)
             throws IOException {
+        return bind(address, readTimeout, maxRequest, DEFAULT_MAX_CONNECTIONS, log);
+    }
+
+    public static HalfCloseServer bind(InetSocketAddress address, Duration readTimeout, int maxRequest,
+            int maxConnections, PrintStream log) throws IOException {
+        Programs.prepareVirtualThreadIo(); // before the process can run out of descriptors
         ServerSocket listener = new ServerSocket();
         try {
-            listener.bind(address);
+            listener.bind(address, 1024);
         } catch (IOException e) {
             listener.close();
             throw e;
         }
-        return new HalfCloseServer(listener, readTimeout, maxRequest, log);
+        return new HalfCloseServer(listener, readTimeout, maxRequest, maxConnections, log);
     }
 
+    @Override
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) listener.getLocalSocketAddress();
     }
 
+    @Override
     public void serve() {
         try {
             while (!closed) {
@@ -79,13 +111,23 @@ public final class HalfCloseServer implements Programs.Server {
                 try {
                     client = listener.accept();
                 } catch (IOException e) {
-                    if (closed) {
-                        break;
+                    if (!closed) {
+                        // Out of file descriptors, typically: it passes as connections end.
+                        log.println("accept failed: " + e.getMessage() + "; pausing 100 ms");
+                        pauseAfterAcceptFailure();
                     }
-                    log.println("accept failed: " + e.getMessage());
+                    continue;
+                }
+                if (connections.size() >= maxConnections) {
+                    refuse(client);
                     continue;
                 }
                 connections.add(client);
+                if (closed) { // close() may have run between accept and add, and not seen this one
+                    closeQuietly(client);
+                    connections.remove(client);
+                    break;
+                }
                 Thread.ofVirtual().start(() -> handle(client));
             }
         } finally {
@@ -97,20 +139,21 @@ public final class HalfCloseServer implements Programs.Server {
     private void handle(Socket client) {
         String peer = Programs.hostPort(client.getRemoteSocketAddress());
         try {
-            client.setSoTimeout(Math.toIntExact(readTimeout.toMillis())); // every read is bounded
-            InputStream in = client.getInputStream();
-            OutputStream out = client.getOutputStream();
+            // One deadline for the whole request: a timeout per read would let a client that
+            // sends a byte every few seconds keep this connection for ever.
+            InputStream in = new DeadlineInputStream(client, readTimeout);
             byte[] request = in.readNBytes(maxRequest + 1); // returns at end of stream: the half-close
+            String answer;
             if (request.length > maxRequest) {
-                out.write(("error: request over " + maxRequest + " bytes\n").getBytes(StandardCharsets.UTF_8));
+                answer = "error: request over " + maxRequest + " bytes\n";
                 log.println(peer + ": request over " + maxRequest + " bytes refused");
             } else {
-                String text = new String(request, StandardCharsets.UTF_8);
-                out.write(text.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+                answer = new String(request, StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
                 log.println(peer + ": answered a request of " + request.length + " bytes");
             }
+            writeWithin(client, answer.getBytes(StandardCharsets.UTF_8));
             client.shutdownOutput(); // "that is all": the client's read returns -1
-            drain(in); // read what the client may still send, so close() sends FIN, not RST
+            drain(client); // read what the client may still send, so close() sends FIN, not RST
         } catch (SocketTimeoutException e) {
             log.println(peer + ": no end of request within " + readTimeout.toMillis() + " ms (did the client shut down its output?)");
             answerQuietly(client, "error: no end of request within " + readTimeout.toMillis() + " ms; shut down your output\n");
@@ -118,18 +161,24 @@ public final class HalfCloseServer implements Programs.Server {
             if (!closed) {
                 log.println(peer + ": connection failed: " + e.getMessage());
             }
+        } catch (RuntimeException | LinkageError e) {
+            // Out of file descriptors, even loading a class fails: one line, and the others go on.
+            log.println(peer + ": could not be served: " + e);
         } finally {
             closeQuietly(client); // only now: the error answer above still needed the socket
             connections.remove(client);
         }
     }
 
-    /** Reads and discards until end of stream, or until the read timeout. */
-    private static void drain(InputStream in) throws IOException {
+    /** Reads and discards until end of stream, for at most {@link #DRAIN_TIME} and {@link #DRAIN_BYTES}. */
+    private static void drain(Socket client) throws IOException {
+        InputStream in = new DeadlineInputStream(client, DRAIN_TIME);
         byte[] sink = new byte[8192];
+        long total = 0;
+        int n;
         try {
-            while (in.read(sink) != -1) {
-                // discard: the answer has been sent
+            while (total < DRAIN_BYTES && (n = in.read(sink)) != -1) {
+                total += n; // discarded: the answer has been sent
             }
         } catch (SocketTimeoutException stillSending) {
             // the client keeps its side open; closing now is the best we can do
@@ -137,11 +186,85 @@ public final class HalfCloseServer implements Programs.Server {
     }
     // end::handle[]
 
+    /** Reads from a socket with one deadline for all of it, rather than a timeout for each read. */
+    static final class DeadlineInputStream extends FilterInputStream {
+        private final Socket socket;
+        private final long deadline;
+
+        DeadlineInputStream(Socket socket, Duration limit) throws IOException {
+            super(socket.getInputStream());
+            this.socket = socket;
+            this.deadline = System.nanoTime() + limit.toNanos();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new SocketTimeoutException("deadline passed");
+            }
+            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left))));
+            return super.read(b, off, len);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == 1 ? one[0] & 0xFF : -1;
+        }
+    }
+
+    /** Writes all of {@code bytes}, or closes the socket if the client has not taken them in time. */
+    private void writeWithin(Socket client, byte[] bytes) throws IOException {
+        ScheduledFuture<?> guard;
+        try {
+            guard = watchdog.schedule(() -> {
+                log.println(Programs.hostPort(client.getRemoteSocketAddress()) + ": read none of its answer for "
+                        + readTimeout.toMillis() + " ms; disconnected");
+                closeQuietly(client); // the one way to end a write the client never drains
+            }, readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            throw new IOException("the server is stopping");
+        }
+        try {
+            client.getOutputStream().write(bytes);
+        } finally {
+            guard.cancel(false);
+        }
+    }
+
+    private void refuse(Socket client) {
+        log.println(Programs.hostPort(client.getRemoteSocketAddress()) + ": refused, already serving "
+                + maxConnections + " connections");
+        if (!refusals.tryAcquire()) {
+            closeQuietly(client);
+            return;
+        }
+        Thread.ofVirtual().start(() -> { // a graceful end takes up to a second: not on the accept thread
+            try {
+                answerQuietly(client, "error: server busy, try again later\n");
+            } finally {
+                closeQuietly(client);
+                refusals.release();
+            }
+        });
+    }
+
+    private void pauseAfterAcceptFailure() {
+        try {
+            Thread.sleep(100); // a back-off, not a synchronisation
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+        }
+    }
+
     private static void answerQuietly(Socket client, String message) {
         try {
-            client.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
+            client.setSoTimeout(Math.toIntExact(DRAIN_TIME.toMillis()));
+            client.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8)); // short: fits the buffer
             client.shutdownOutput();
-            drain(client.getInputStream());
+            drain(client);
         } catch (IOException ignored) {
             // the client is gone; nothing more to tell it
         }
@@ -164,36 +287,33 @@ public final class HalfCloseServer implements Programs.Server {
             // stopping anyway
         }
         for (Socket s : connections) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // stopping anyway
-            }
+            closeQuietly(s);
         }
+        watchdog.shutdownNow();
     }
 
+    @Override
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        Programs.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            CommandLine line = new CommandLine(args, Set.of("host", "port", "read-timeout", "max-request"), Set.of(), false);
+            CommandLine line = new CommandLine(args, Set.of("host", "port", "read-timeout", "max-request", "max-connections"),
+                    Set.of(), false);
             if (line.help()) {
                 out.println(USAGE);
                 return 0;
             }
             Duration timeout = line.seconds("read-timeout", DEFAULT_READ_TIMEOUT);
             int max = line.number("max-request", DEFAULT_MAX_REQUEST, 1, 1 << 30);
+            int cap = line.number("max-connections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
             return Programs.serve("HalfCloseServer", Programs.listenAddress(line, DEFAULT_PORT),
-                    address -> bind(address, timeout, max, out), out, err);
+                    address -> bind(address, timeout, max, cap, out), out, err);
         } catch (CommandLine.UsageException e) {
             return Programs.usageError("HalfCloseServer", e, USAGE, err);
         }
