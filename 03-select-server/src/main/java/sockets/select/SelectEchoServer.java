@@ -35,11 +35,9 @@ public final class SelectEchoServer implements Programs.Server {
     public static final int DEFAULT_HIGH_WATER = 256 * 1024;
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
-    static final Duration ACCEPT_PAUSE = Duration.ofSeconds(1);
 
     private static final String USAGE = """
-            usage: SelectEchoServer [--host HOST] [--port PORT] [--high-water BYTES] [--max-connections N]
-                                    [--idle-timeout SECONDS]
+            usage: SelectEchoServer [--host H] [--port P] [--high-water B] [--max-connections N] [--idle-timeout S]
               --host HOST, --port PORT address and port to listen on (default 127.0.0.1, 5003; port 0: any free one)
               --high-water BYTES       stop reading from a client owed this much echo (default 262144) until it reads
               --max-connections N      close newcomers at once beyond this many clients (default 10000)
@@ -153,8 +151,8 @@ public final class SelectEchoServer implements Programs.Server {
                 // once would spin: leave it alone for a second (the sweep turns it back on).
                 counters.acceptFailed();
                 listenerKey.interestOps(0);
-                acceptPausedUntil = System.nanoTime() + ACCEPT_PAUSE.toNanos();
-                log.println("accept failed: " + e.getMessage() + "; not accepting for " + ACCEPT_PAUSE.toSeconds() + " s");
+                acceptPausedUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                log.println("accept failed: " + e.getMessage() + "; not accepting for 1 s");
                 return;
             }
             if (channel == null) {
@@ -197,7 +195,9 @@ public final class SelectEchoServer implements Programs.Server {
     }
 
     private void closeEverything() {
-        selector.keys().forEach(key -> closeQuietly(key.channel())); // the listener's key too
+        if (selector.isOpen()) { // after a failure it may be gone; the process's exit closes the rest
+            selector.keys().forEach(key -> closeQuietly(key.channel())); // the listener's key too
+        }
         closeQuietly(selector);
         closeQuietly(listener);
     }
@@ -222,8 +222,8 @@ public final class SelectEchoServer implements Programs.Server {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** For tests: the SO_SNDBUF of connections accepted from now on. */
-    void sendBufferForNewConnections(int bytes) { sendBuffer = bytes; }
+    void sendBufferForNewConnections(int bytes) { sendBuffer = bytes; } // for tests: forces partial writes
+    void breakSelectorForTest() throws IOException { selector.close(); } // for tests: a fatal failure
 
     public static void main(String[] args) {
         Programs.exit(run(args, System.out, System.err));

@@ -43,6 +43,11 @@ final class RunningSelectServer implements AutoCloseable {
         return new Socket(InetAddress.getLoopbackAddress(), address().getPort());
     }
 
+    /** Waits, at most five seconds, for the loop's thread to end. */
+    void join() throws InterruptedException {
+        thread.join(Duration.ofSeconds(5));
+    }
+
     String log() {
         return log.toString(StandardCharsets.UTF_8);
     }

@@ -263,4 +263,15 @@ class SelectEchoServerTest {
             }
         }
     }
+
+    @Test
+    @Tag("fix")
+    void a_selector_that_fails_under_the_loop_ends_serve_with_an_exception_so_the_program_exits_1() throws Exception {
+        try (RunningSelectServer server = RunningSelectServer.start()) {
+            server.server.breakSelectorForTest();
+            assertThat(server.server.awaitStopped(java.time.Duration.ofSeconds(10))).isTrue();
+            server.join();
+            assertThat(server.failure).isNotNull().hasMessageContaining("selector was closed");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package sockets.udp;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.DatagramPacket;
@@ -54,7 +55,13 @@ public final class Demo {
         out.println("== The pitfall: the answer is lost, and a client without a timeout waits for ever ==");
         try (UdpServer server = UdpServer.bind(new InetSocketAddress(loopback, 0), false, 8192,
                 new PrintStream(OutputStream.nullOutputStream()))) {
-            Thread serving = Thread.ofPlatform().start(server::serve);
+            Thread serving = Thread.ofPlatform().start(() -> {
+                try {
+                    server.serve();
+                } catch (IOException e) {
+                    out.println("the server failed: " + e.getMessage());
+                }
+            });
             try (LossyRelay relay = new LossyRelay(server.localAddress(), LossyRelay.Rule.drop(LossyRelay.Direction.TO_CLIENT, 0));
                  DatagramSocket naive = new DatagramSocket()) {
                 naive.connect(relay.address());

@@ -29,7 +29,13 @@ import sockets.cli.Programs;
  * a repeated id from the same sender (a retransmission, or a duplicate made by the network) gets
  * the remembered reply without being processed again.
  *
- * <pre>java 04-udp/src/main/java/sockets/udp/UdpServer.java --port 5004</pre>
+ * <p>Against the course's server checklist (docs/reference.md): memory is bounded by one buffer of
+ * {@code --max-datagram} bytes and at most {@value #REMEMBERED_REPLIES} remembered replies; a reply
+ * to a bad address fails for that sender only; a receive failure that is not a stop ends
+ * {@link #serve()} with an exception (exit status 1). Accept back-off, a connection cap and request
+ * deadlines do not apply: there is no accept, no connection, and a datagram is whole or absent.
+ *
+ * <pre>04-udp/run UdpServer --port 5004</pre>
  */
 public final class UdpServer implements Programs.Server {
 
@@ -91,8 +97,13 @@ public final class UdpServer implements Programs.Server {
     }
 
     // tag::serve[]
-    /** Receives and answers datagrams on the calling thread until {@link #close()}. */
-    public void serve() {
+    /**
+     * Receives and answers datagrams on the calling thread until {@link #close()}. A failure to
+     * receive that is not the close is fatal: it ends the loop with an exception (exit status 1),
+     * so that a supervisor sees the server stop rather than a process that is quietly doing nothing.
+     */
+    @Override
+    public void serve() throws IOException {
         ByteBuffer buffer = ByteBuffer.allocateDirect(maxDatagram + 1);
         try {
             while (!closed) {
@@ -110,11 +121,13 @@ public final class UdpServer implements Programs.Server {
                     log.println(from + ": could not reply: " + e.getMessage());
                 }
             }
-        } catch (ClosedChannelException stopping) {
-            // close() was called
+        } catch (ClosedChannelException e) {
+            if (!closed) { // closed by something other than close(): not a stop, a failure
+                throw e;
+            }
         } catch (IOException e) {
             if (!closed) {
-                log.println("receive failed: " + e.getMessage());
+                throw e;
             }
         } finally {
             stopped.countDown();
@@ -138,6 +151,11 @@ public final class UdpServer implements Programs.Server {
         return reply;
     }
     // end::serve[]
+
+    /** For tests: the channel, to break it under the server as a fatal failure would. */
+    DatagramChannel channelForTest() {
+        return channel;
+    }
 
     @Override
     public void close() {

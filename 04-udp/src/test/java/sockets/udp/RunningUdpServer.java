@@ -12,13 +12,21 @@ import java.time.Duration;
 final class RunningUdpServer implements AutoCloseable {
 
     final UdpServer server;
+    /** What ended the loop, if it ended by failing. */
+    volatile IOException failure;
     private final Thread thread;
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
     RunningUdpServer(boolean echo) throws IOException {
         server = UdpServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), echo, UdpServer.DEFAULT_MAX_DATAGRAM,
                 new PrintStream(log, true, StandardCharsets.UTF_8));
-        thread = Thread.ofPlatform().name("test-udp-server").start(server::serve);
+        thread = Thread.ofPlatform().name("test-udp-server").start(() -> {
+            try {
+                server.serve();
+            } catch (IOException e) {
+                failure = e;
+            }
+        });
     }
 
     InetSocketAddress address() {

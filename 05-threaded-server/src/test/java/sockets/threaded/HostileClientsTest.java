@@ -147,6 +147,30 @@ class HostileClientsTest {
         }
 
         @Test
+        void reading_a_name_from_fuzzed_bytes_returns_a_short_valid_name_or_refuses_it_and_nothing_else() {
+            java.util.Random random = new java.util.Random(0xF022_05L);
+            for (int i = 0; i < 20_000; i++) {
+                byte[] input = new byte[random.nextInt(400)];
+                random.nextBytes(input);
+                if (random.nextBoolean()) { // mostly text, with a newline somewhere
+                    for (int k = 0; k < input.length; k++) {
+                        input[k] = (byte) (k == input.length / 2 ? '\n' : 'a' + random.nextInt(26));
+                    }
+                }
+                try {
+                    String name = ClientListServer.readName(new java.io.ByteArrayInputStream(input));
+                    assertThat(name).isNotEmpty().doesNotContain("\n");
+                    assertThat(name.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(ClientListServer.MAX_NAME_BYTES);
+                } catch (ClientListServer.BadNameException declared) {
+                    // empty, too long, or not UTF-8
+                } catch (IOException | RuntimeException e) {
+                    throw new AssertionError("readName threw " + e + " for input " + i + " (seed 0xF02205): "
+                            + java.util.HexFormat.of().formatHex(input), e);
+                }
+            }
+        }
+
+        @Test
         void a_refused_client_that_is_still_sending_gets_the_whole_refusal_and_an_orderly_end() throws Exception {
             try (ClientListTest.Running r = new ClientListTest.Running(); Socket s = r.connect()) {
                 OutputStream out = s.getOutputStream();

@@ -25,7 +25,7 @@ public record Ethernet(byte[] destination, byte[] source, int ethertype, byte[] 
 
     public static Ethernet parse(byte[] frame) {
         if (frame.length < HEADER) {
-            throw new IllegalArgumentException("an Ethernet frame has at least 14 bytes, this one " + frame.length);
+            throw new MalformedPacketException("an Ethernet frame has at least 14 bytes, this one " + frame.length);
         }
         ByteBuffer b = ByteBuffer.wrap(frame);
         byte[] dst = new byte[6];

@@ -5,7 +5,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 
-/** An IPv4 packet's header fields, and whether its header checksum is right. */
+/**
+ * An IPv4 packet's header fields, and whether its header checksum is right. {@link #parse} checks
+ * every length before it uses it and throws {@link MalformedPacketException}, and nothing else,
+ * for bytes that are not a well-formed IPv4 header.
+ */
 public record Ipv4(int headerLength, int totalLength, int ttl, int protocol, Inet4Address source,
         Inet4Address destination, boolean checksumValid, byte[] payload) {
 
@@ -14,12 +18,16 @@ public record Ipv4(int headerLength, int totalLength, int ttl, int protocol, Ine
     public static final int UDP = 17;
 
     public static Ipv4 parse(byte[] packet, int offset) {
-        if (packet.length - offset < 20 || (packet[offset] >> 4 & 0xF) != 4) {
-            throw new IllegalArgumentException("not an IPv4 packet");
-        }
+        MalformedPacketException.require(offset >= 0 && packet.length - offset >= 20,
+                "an IPv4 header has at least 20 bytes, this packet " + (packet.length - offset));
+        MalformedPacketException.require((packet[offset] >> 4 & 0xF) == 4, "not IPv4: version " + (packet[offset] >> 4 & 0xF));
         int ihl = (packet[offset] & 0xF) * 4;
         int total = ((packet[offset + 2] & 0xFF) << 8) | (packet[offset + 3] & 0xFF);
-        int end = Math.min(packet.length, offset + total);
+        MalformedPacketException.require(ihl >= 20, "header length " + ihl + " is below the minimum of 20");
+        MalformedPacketException.require(ihl <= packet.length - offset, "header length " + ihl + " is more than the "
+                + (packet.length - offset) + " bytes received");
+        MalformedPacketException.require(total >= ihl, "total length " + total + " is less than the header's " + ihl);
+        int end = Math.min(packet.length, offset + total); // a capture may have cut the packet short
         return new Ipv4(ihl, total, packet[offset + 8] & 0xFF, packet[offset + 9] & 0xFF,
                 address(packet, offset + 12), address(packet, offset + 16),
                 InternetChecksum.valid(packet, offset, ihl), Arrays.copyOfRange(packet, offset + ihl, end));

@@ -31,6 +31,7 @@ final class LibC {
     static final int SO_RCVTIMEO = 20;
     static final int EPERM = 1;
     static final int EAGAIN = 11;
+    static final int EINTR = 4;
     static final int EACCES = 13;
     static final int ENODEV = 19;
 

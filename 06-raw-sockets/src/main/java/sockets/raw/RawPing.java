@@ -47,8 +47,14 @@ public final class RawPing {
             if (r == null) {
                 break;
             }
-            Ipv4 ip = Ipv4.parse(r.bytes(), 0); // a raw AF_INET socket receives the IPv4 header too
-            Transport.Icmp icmp = Transport.Icmp.parse(ip.payload());
+            Ipv4 ip;
+            Transport.Icmp icmp;
+            try {
+                ip = Ipv4.parse(r.bytes(), 0); // a raw AF_INET socket receives the IPv4 header too
+                icmp = Transport.Icmp.parse(ip.payload());
+            } catch (MalformedPacketException e) {
+                continue; // anyone on the machine can send us ICMP: a bad packet is skipped, not fatal
+            }
             // The socket also sees our own request on lo, and other programs' ICMP: match the reply.
             if (icmp.type() == Transport.Icmp.ECHO_REPLY && icmp.identifier() == id && icmp.sequence() == sequence) {
                 return new Reply(sequence, ip.ttl(), (System.nanoTime() - start) / 1e6, ip.checksumValid() && icmp.checksumValid());

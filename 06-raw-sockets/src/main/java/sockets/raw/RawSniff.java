@@ -38,8 +38,16 @@ public final class RawSniff {
     }
 
     // tag::describe[]
-    /** One line for a frame: what a person wants to know about it. */
+    /** One line for a frame: what a person wants to know about it, malformed or not. */
     public static String describe(byte[] bytes) {
+        try {
+            return describeWellFormed(bytes);
+        } catch (MalformedPacketException e) {
+            return "MALFORMED %d-byte frame: %s".formatted(bytes.length, e.getMessage());
+        }
+    }
+
+    private static String describeWellFormed(byte[] bytes) {
         Ethernet frame = Ethernet.parse(bytes);
         if (frame.ethertype() != Ethernet.IPV4) {
             return "ETH %s -> %s type 0x%04x, %d bytes of payload".formatted(Ethernet.mac(frame.source()),
@@ -52,7 +60,7 @@ public final class RawSniff {
         return switch (ip.protocol()) {
             case Ipv4.TCP -> {
                 Transport.Tcp tcp = Transport.Tcp.parse(ip.payload());
-                int dataOffset = (ip.payload()[12] >> 4 & 0xF) * 4;
+                int dataOffset = tcp.headerLength();
                 yield "TCP %s:%d -> %s:%d [%s] seq=%d ack=%d, %d bytes of data (%s)".formatted(from, tcp.sourcePort(), to,
                         tcp.destinationPort(), tcp.flagNames(), tcp.sequence(), tcp.acknowledgement(),
                         ip.payload().length - dataOffset, sums);
@@ -81,6 +89,14 @@ public final class RawSniff {
         if (protocol == null && port < 0) {
             return true;
         }
+        try {
+            return matchesWellFormed(bytes, protocol, port);
+        } catch (MalformedPacketException e) {
+            return false; // it cannot be the TCP or UDP packet asked for
+        }
+    }
+
+    private static boolean matchesWellFormed(byte[] bytes, String protocol, int port) {
         Ethernet frame = Ethernet.parse(bytes);
         if (frame.ethertype() != Ethernet.IPV4) {
             return false;
@@ -92,7 +108,7 @@ public final class RawSniff {
         if (port < 0) {
             return true;
         }
-        if (ip.protocol() != Ipv4.TCP && ip.protocol() != Ipv4.UDP) {
+        if ((ip.protocol() != Ipv4.TCP && ip.protocol() != Ipv4.UDP) || ip.payload().length < 4) {
             return false;
         }
         int src = Transport.u16(ip.payload(), 0);

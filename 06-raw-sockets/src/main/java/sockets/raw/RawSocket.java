@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A Linux raw socket: {@code AF_PACKET/SOCK_RAW} for whole Ethernet frames on one interface, or
@@ -26,7 +27,13 @@ public final class RawSocket implements AutoCloseable {
     private final int fd;
     private final int family;
     private final MemorySegment linkAddress; // sockaddr_ll of the interface, for AF_PACKET sends
-    private boolean closed;
+    /**
+     * Held (shared) by every call that uses {@link #fd}, and exclusively by {@link #close()}: once
+     * closed, the number may be reused by the next socket or file the process opens, so no call may
+     * still be about to pass it to the kernel.
+     */
+    private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
+    private volatile boolean closed;
 
     private RawSocket(Arena arena, int fd, int family, MemorySegment linkAddress) {
         this.arena = arena;
@@ -98,21 +105,29 @@ public final class RawSocket implements AutoCloseable {
 
     /** Sends one whole Ethernet frame (destination MAC first) on the bound interface. */
     public void send(byte[] frame) throws RawSocketException {
-        requireOpen();
         if (family != LibC.AF_PACKET) {
             throw new IllegalStateException("send(frame) is for AF_PACKET sockets; use sendTo");
         }
-        sendto(frame, linkAddress);
+        use.readLock().lock();
+        try {
+            requireOpen();
+            sendto(frame, linkAddress);
+        } finally {
+            use.readLock().unlock();
+        }
     }
 
     /** Sends one ICMP message (no IPv4 header: the kernel adds it) to {@code to}. */
     public void sendTo(byte[] message, Inet4Address to) throws RawSocketException {
-        requireOpen();
+        use.readLock().lock();
         try (Arena call = Arena.ofConfined()) {
+            requireOpen();
             MemorySegment sin = call.allocate(LibC.SOCKADDR_IN);
             sin.set(ValueLayout.JAVA_SHORT, 0, (short) LibC.AF_INET);
             MemorySegment.copy(to.getAddress(), 0, sin, ValueLayout.JAVA_BYTE, 4, 4);
             sendto(message, sin);
+        } finally {
+            use.readLock().unlock();
         }
     }
 
@@ -134,8 +149,9 @@ public final class RawSocket implements AutoCloseable {
     // tag::receive[]
     /** Receives one frame (or packet), or returns null if none comes within {@code timeout}. */
     public Received receive(int maxBytes, Duration timeout) throws RawSocketException {
-        requireOpen();
+        use.readLock().lock();
         try (Arena call = Arena.ofConfined()) {
+            requireOpen();
             MemorySegment state = LibC.newCallState(call);
             MemorySegment tv = call.allocate(LibC.TIMEVAL);
             tv.set(ValueLayout.JAVA_LONG, 0, timeout.toSeconds());
@@ -147,9 +163,13 @@ public final class RawSocket implements AutoCloseable {
             MemorySegment buffer = call.allocate(maxBytes);
             MemorySegment from = call.allocate(LibC.SOCKADDR_LL); // large enough for sockaddr_in too
             MemorySegment fromLength = call.allocateFrom(ValueLayout.JAVA_INT, (int) from.byteSize());
-            long n = (long) LibC.RECVFROM.invokeExact(state, fd, buffer, (long) maxBytes, 0, from, fromLength);
+            long n;
+            int errno = 0;
+            do { // a signal (EINTR) interrupts the wait without anything being wrong: wait again
+                n = (long) LibC.RECVFROM.invokeExact(state, fd, buffer, (long) maxBytes, 0, from, fromLength);
+                errno = n < 0 ? LibC.errno(state) : 0;
+            } while (n < 0 && errno == LibC.EINTR);
             if (n < 0) {
-                int errno = LibC.errno(state);
                 if (errno == LibC.EAGAIN) {
                     return null; // the timeout passed
                 }
@@ -161,6 +181,8 @@ public final class RawSocket implements AutoCloseable {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("calling the C library failed", e);
+        } finally {
+            use.readLock().unlock();
         }
     }
     // end::receive[]
@@ -179,18 +201,23 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
+    /** Closes the descriptor, after waiting for calls in progress (each bounded by its timeout). */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try (Arena call = Arena.ofConfined()) {
-            int ignored = (int) LibC.CLOSE.invokeExact(LibC.newCallState(call), fd);
-        } catch (Throwable e) {
-            // closing is best effort; the descriptor is gone with the process at the latest
-        } finally {
+    public void close() {
+        use.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try (Arena call = Arena.ofConfined()) {
+                int ignored = (int) LibC.CLOSE.invokeExact(LibC.newCallState(call), fd);
+            } catch (Throwable e) {
+                // closing is best effort; the descriptor is gone with the process at the latest
+            }
             arena.close();
+        } finally {
+            use.writeLock().unlock();
         }
     }
 }

@@ -4,7 +4,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** The UDP, TCP and ICMP headers this lesson reads and writes. */
+/**
+ * The UDP, TCP and ICMP headers this lesson reads and writes. Every {@code parse} checks the
+ * length it is given first and throws {@link MalformedPacketException}, and nothing else, for
+ * bytes too short for the header or whose length field contradicts them.
+ */
 public final class Transport {
 
     private Transport() {
@@ -13,7 +17,10 @@ public final class Transport {
     /** A UDP datagram: ports, length, checksum (0 means "not computed"), payload. */
     public record Udp(int sourcePort, int destinationPort, int length, int checksum, byte[] payload) {
         public static Udp parse(byte[] b) {
-            return new Udp(u16(b, 0), u16(b, 2), u16(b, 4), u16(b, 6), Arrays.copyOfRange(b, 8, Math.min(b.length, u16(b, 4))));
+            MalformedPacketException.require(b.length >= 8, "a UDP header has 8 bytes, this datagram " + b.length);
+            int length = u16(b, 4);
+            MalformedPacketException.require(length >= 8, "UDP length " + length + " is less than its 8-byte header");
+            return new Udp(u16(b, 0), u16(b, 2), length, u16(b, 6), Arrays.copyOfRange(b, 8, Math.min(b.length, length)));
         }
 
         /** Checks the checksum over the IPv4 pseudo-header and the datagram (RFC 768). */
@@ -51,9 +58,14 @@ public final class Transport {
     }
 
     /** A TCP segment's ports, sequence numbers and flags. */
-    public record Tcp(int sourcePort, int destinationPort, long sequence, long acknowledgement, int flags) {
+    public record Tcp(int sourcePort, int destinationPort, long sequence, long acknowledgement, int flags,
+            int headerLength) {
         public static Tcp parse(byte[] b) {
-            return new Tcp(u16(b, 0), u16(b, 2), u32(b, 4), u32(b, 8), b[13] & 0x3F);
+            MalformedPacketException.require(b.length >= 20, "a TCP header has at least 20 bytes, this segment " + b.length);
+            int dataOffset = (b[12] >> 4 & 0xF) * 4;
+            MalformedPacketException.require(dataOffset >= 20 && dataOffset <= b.length,
+                    "TCP data offset " + dataOffset + " does not fit a segment of " + b.length + " bytes");
+            return new Tcp(u16(b, 0), u16(b, 2), u32(b, 4), u32(b, 8), b[13] & 0x3F, dataOffset);
         }
 
         /** "SYN", "SYN,ACK", "FIN,ACK", "RST" ... */
@@ -75,6 +87,7 @@ public final class Transport {
         public static final int ECHO_REQUEST = 8;
 
         public static Icmp parse(byte[] b) {
+            MalformedPacketException.require(b.length >= 8, "an ICMP header has 8 bytes, this message " + b.length);
             return new Icmp(b[0] & 0xFF, b[1] & 0xFF, u16(b, 4), u16(b, 6), InternetChecksum.valid(b, 0, b.length),
                     Arrays.copyOfRange(b, 8, b.length));
         }

@@ -71,6 +71,7 @@ class CodecTest {
     @Test
     void tcp_flags_are_named() {
         byte[] segment = new byte[20];
+        segment[12] = 0x50; // data offset: 5 words, the 20-byte header
         segment[13] = 0x12; // SYN + ACK
         assertThat(Transport.Tcp.parse(segment).flagNames()).isEqualTo("SYN,ACK");
         segment[13] = 0x04;
