@@ -18,3 +18,8 @@ find_jdk25() {
   done
   return 1
 }
+
+# Run directly (not sourced), it prints the JDK's home: JAVA_HOME="$(.mvn/find-jdk25.sh)" ./mvnw ...
+if [ "${BASH_SOURCE[0]:-$0}" = "$0" ]; then
+  find_jdk25 || { echo "no JDK 25 or newer found" >&2; exit 1; }
+fi

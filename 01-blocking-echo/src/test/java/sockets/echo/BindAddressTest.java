@@ -94,7 +94,8 @@ class BindAddressTest {
     /**
      * E-09, observational. The seeds call a backlog of 5 "the normal max" after which connections
      * are refused. On Linux a full accept queue drops the handshake instead, so a client times out;
-     * it is never refused. How many connects fit varies by kernel, so the count is only printed.
+     * it is never refused. How many connects fit varies by kernel (backlog + 1 on current Linux), so
+     * the test requires only that some fit, some do not, and those that do not time out.
      */
     @Nested
     @Tag("pitfall")
@@ -125,7 +126,10 @@ class BindAddressTest {
             System.out.printf("backlog %d: %d connects completed, %d timed out%n",
                     backlog, connected.size(), failures.size());
             assertThat(connected).hasSizeGreaterThanOrEqualTo(backlog);
-            assertThat(failures).allSatisfy(e -> assertThat(e).isInstanceOf(SocketTimeoutException.class));
+            // Linux completes backlog + 1 handshakes at most, so of four connects some must fail, and
+            // every one that fails times out: none is refused, whatever the seeds say.
+            assertThat(failures).isNotEmpty()
+                    .allSatisfy(e -> assertThat(e).isInstanceOf(SocketTimeoutException.class));
         }
     }
 }

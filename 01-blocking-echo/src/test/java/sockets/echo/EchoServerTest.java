@@ -78,7 +78,9 @@ class EchoServerTest {
 
     @Test
     void disconnects_a_client_that_never_reads_its_echo_so_the_next_one_is_served() throws Exception {
-        try (RunningEchoServer server = RunningEchoServer.start(Duration.ofMillis(300));
+        // 1 s, not less: the client's first bytes must reach the server before its read times out,
+        // or the server would rightly report "sent nothing", even on a loaded machine.
+        try (RunningEchoServer server = RunningEchoServer.start(Duration.ofSeconds(1));
              Socket greedy = new Socket()) {
             greedy.setReceiveBufferSize(4096);
             greedy.connect(server.server.localAddress()); // first in the queue, so served first
@@ -90,7 +92,7 @@ class EchoServerTest {
             byte[] reply = EchoClient.roundTrip(next.getInputStream(), next.getOutputStream(), "next".getBytes());
 
             assertThat(new String(reply)).isEqualTo("next");
-            assertThat(server.log()).contains("read none of its echo for 300 ms; disconnected");
+            assertThat(server.log()).contains("read none of its echo for 1 s; disconnected");
             assertThat(flood).failsWithin(10, TimeUnit.SECONDS); // its connection was closed under it
             next.close();
         }

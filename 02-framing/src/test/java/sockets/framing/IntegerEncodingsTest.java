@@ -40,10 +40,15 @@ class IntegerEncodingsTest {
     }
 
     @Test
-    void print_the_table_for_the_readme() {
-        for (String d : new String[] {"zero-or-one", "below-1000", "uniform-int32"}) {
-            System.out.printf("%-14s ascii %.2f  int32 %.2f  varint %.2f bytes/value%n", d,
-                    bytesPerValue("ascii", d), bytesPerValue("int32", d), bytesPerValue("varint", d));
+    void the_readme_table_quotes_exactly_these_sizes() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        String[][] rows = {{"all 0 or 1", "zero-or-one"}, {"uniform below 1000", "below-1000"},
+            {"uniform over all `int`", "uniform-int32"}};
+        for (String[] row : rows) {
+            String expected = String.format(java.util.Locale.ROOT, "| %s | %.2f, ", row[0], bytesPerValue("ascii", row[1]));
+            assertThat(readme).as("F-12 row for %s", row[0]).contains(expected);
+            assertThat(readme).contains(String.format(java.util.Locale.ROOT, "| %.2f, ", bytesPerValue("int32", row[1])))
+                    .contains(String.format(java.util.Locale.ROOT, "| %.2f, ", bytesPerValue("varint", row[1])));
         }
     }
 }

@@ -106,13 +106,12 @@ class ProgramsTest {
     void server_answers_nc_and_a_plain_python_client() throws Exception {
         try (RunningSelectServer server = RunningSelectServer.start()) {
             String port = String.valueOf(server.address().getPort());
-            if (hasOpenBsdNetcat()) {
-                Process nc = new ProcessBuilder("nc", "-N", "127.0.0.1", port).start();
-                nc.getOutputStream().write("hello from nc\n".getBytes(StandardCharsets.UTF_8));
-                nc.getOutputStream().close();
-                assertThat(new String(nc.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello from nc\n");
-                assertThat(nc.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            }
+            assumeTrue(hasOpenBsdNetcat(), "needs nc with -N (Debian: apt-get install netcat-openbsd)");
+            Process nc = new ProcessBuilder("nc", "-N", "127.0.0.1", port).start();
+            nc.getOutputStream().write("hello from nc\n".getBytes(StandardCharsets.UTF_8));
+            nc.getOutputStream().close();
+            assertThat(new String(nc.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello from nc\n");
+            assertThat(nc.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assumeTrue(hasCommand("python3", "--version"), "needs python3");
             String script = """
                     import socket, sys, threading

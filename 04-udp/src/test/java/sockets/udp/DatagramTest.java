@@ -1,6 +1,7 @@
 package sockets.udp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -76,8 +77,14 @@ class DatagramTest {
         @Test
         void an_unconnected_send_to_a_port_with_no_listener_succeeds() throws IOException {
             try (DatagramSocket sender = new DatagramSocket()) {
-                sender.send(new DatagramPacket(new byte[] {1}, 1, new InetSocketAddress(LOOPBACK, closedUdpPort())));
-                // no exception: nothing confirms, nothing complains
+                // Nothing confirms, nothing complains: send() returns normally although nobody
+                // listens, and the socket is as good as before (the ICMP "port unreachable" that
+                // comes back is dropped for an unconnected socket, U-02).
+                assertThatCode(() -> sender.send(new DatagramPacket(new byte[] {1}, 1,
+                        new InetSocketAddress(LOOPBACK, closedUdpPort())))).doesNotThrowAnyException();
+                assertThatCode(() -> sender.send(new DatagramPacket(new byte[] {2}, 1,
+                        new InetSocketAddress(LOOPBACK, closedUdpPort())))).doesNotThrowAnyException();
+                assertThat(sender.isClosed()).isFalse();
             }
         }
 

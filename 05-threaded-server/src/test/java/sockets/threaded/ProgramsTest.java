@@ -40,12 +40,11 @@ class ProgramsTest {
             assertThat(m.matches()).isTrue();
             String port = m.group(1);
 
-            if (hasOpenBsdNetcat()) {
-                Process nc = new ProcessBuilder("sh", "-c", "printf 'alice\\n' | nc -N 127.0.0.1 " + port).start();
-                JsonNode list = ClientListTest.JSON.readTree(nc.getInputStream().readAllBytes());
-                assertThat(nc.waitFor(20, TimeUnit.SECONDS)).isTrue();
-                assertThat(list.get("alice").get("name").asString()).isEqualTo("alice");
-            }
+            assumeTrue(hasOpenBsdNetcat(), "needs nc with -N (Debian: apt-get install netcat-openbsd)");
+            Process nc = new ProcessBuilder("sh", "-c", "printf 'alice\\n' | nc -N 127.0.0.1 " + port).start();
+            JsonNode list = ClientListTest.JSON.readTree(nc.getInputStream().readAllBytes());
+            assertThat(nc.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(list.get("alice").get("name").asString()).isEqualTo("alice");
             assumeTrue(hasCommand("python3", "--version"), "needs python3");
             String script = """
                     import json, socket, sys

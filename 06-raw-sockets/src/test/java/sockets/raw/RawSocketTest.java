@@ -154,15 +154,35 @@ class RawSocketTest {
             Path setpriv = Path.of("/usr/bin/setpriv");
             assumeTrue(Files.isExecutable(setpriv), "needs setpriv (util-linux) to run a child without the capability");
             String java = ProcessHandle.current().info().command().orElse("java");
-            String classes = Path.of(RawSend.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            // A world-readable copy of the classes: the checkout itself may sit where nobody cannot read.
+            Path built = Path.of(RawSend.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path copy = Files.createTempDirectory("rawsend-classes");
+            try (var files = Files.walk(built)) {
+                for (Path from : files.toList()) {
+                    Path to = copy.resolve(built.relativize(from).toString());
+                    if (Files.isDirectory(from)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(from, to);
+                    }
+                }
+            }
+            try (var all = Files.walk(copy)) {
+                for (Path p : all.toList()) {
+                    p.toFile().setReadable(true, false);
+                    p.toFile().setExecutable(Files.isDirectory(p), false);
+                }
+            }
+            String classes = copy.toString();
             // As the unprivileged user nobody, with no capabilities at all.
             Process child = new ProcessBuilder(List.of(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
                     "--inh-caps=-all", java, "--enable-native-access=ALL-UNNAMED", "-cp", classes, "sockets.raw.RawSend"))
                     .redirectErrorStream(false).start();
             String err = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            // The java binary itself must be usable by nobody; on a machine where it is not, say so.
             assumeTrue(!err.contains("Error: could not open") && !err.contains("Could not find or load main class"),
-                    "the class files are not readable by the unprivileged user here: " + err);
+                    "the JDK or the temporary directory is not readable by the unprivileged user here: " + err);
             assertThat(child.exitValue()).isEqualTo(1);
             assertThat(err).startsWith("RawSend: socket(AF_PACKET, SOCK_RAW) failed: Operation not permitted; raw sockets need the CAP_NET_RAW capability")
                     .contains("setcap cap_net_raw+ep").contains("unshare -rn")

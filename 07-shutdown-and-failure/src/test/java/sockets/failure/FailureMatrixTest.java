@@ -1,6 +1,7 @@
 package sockets.failure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -79,7 +80,9 @@ class FailureMatrixTest {
             } catch (IOException broken) {
                 return i;
             }
-            LockSupport.parkNanos(1_000_000); // give the peer's RST its round trip; bounded by the count
+            // Pacing, not synchronisation: the peer's RST needs a round trip to arrive, and nothing
+            // signals its arrival but the next write failing. Bounded: at most 1,000 ms in all.
+            LockSupport.parkNanos(1_000_000);
         }
         return -1;
     }
@@ -132,6 +135,18 @@ class FailureMatrixTest {
             assertThatThrownBy(in::read).isInstanceOf(SocketException.class);
             assertThatThrownBy(in::read).as("sticky").isInstanceOf(SocketException.class);
         }
+
+        @Test
+        void once_the_reset_has_arrived_a_write_throws_too() throws IOException {
+            Socket[] p = socketPair();
+            p[1].setSoLinger(true, 0);
+            p[1].close(); // RST
+            p[0].setSoTimeout(10_000);
+            // The failing read proves the RST is here; from then on the connection is gone both ways.
+            assertThatThrownBy(() -> p[0].getInputStream().read()).isInstanceOf(SocketException.class);
+            assertThatThrownBy(() -> p[0].getOutputStream().write(b("after the reset")))
+                    .isInstanceOf(SocketException.class);
+        }
     }
 
     @Nested
@@ -158,7 +173,9 @@ class FailureMatrixTest {
             p[0].getOutputStream().write(b("unread"));
             p[1].setSoTimeout(10_000);
             // Make sure the bytes have arrived, without reading them: available() counts them.
-            while (p[1].getInputStream().available() < 6) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (p[1].getInputStream().available() < 6) { // bounded: the bytes are on loopback
+                assertThat(System.nanoTime() - deadline).as("the bytes arrive within 10 s").isNegative();
                 Thread.onSpinWait();
             }
             p[1].close(); // Socket.close() shuts down output first, then closes
@@ -283,13 +300,15 @@ class FailureMatrixTest {
         void a_heartbeat_keeps_a_live_peer_alive_and_declares_a_dead_one_dead() throws Exception {
             FaultProxy proxy = proxyToEcho();
             Socket s = keep(new Socket(LOOPBACK, proxy.localAddress().getPort()));
-            Heartbeat heartbeat = new Heartbeat(s, Duration.ofMillis(200), 2, () -> s.getOutputStream().write('p'));
+            // Alive: the peer says nothing until pinged, then its pong is data. The allowance is
+            // generous (3 s) so that a loaded machine cannot make a live peer look dead.
+            Heartbeat patient = new Heartbeat(s, Duration.ofSeconds(1), 2, () -> s.getOutputStream().write('p'));
+            assertThat(patient.read(new byte[8])).isEqualTo(1);
 
-            // Alive: the peer says nothing until pinged, then its pong is data.
-            assertThat(heartbeat.read(new byte[8])).isEqualTo(1);
-
+            // Dead: nothing will ever come back, so a short allowance cannot be wrong.
             proxy.mode("blackhole");
-            assertThatThrownBy(() -> heartbeat.read(new byte[8])).isInstanceOf(Heartbeat.PeerDeadException.class)
+            Heartbeat quick = new Heartbeat(s, Duration.ofMillis(200), 2, () -> s.getOutputStream().write('p'));
+            assertThatThrownBy(() -> quick.read(new byte[8])).isInstanceOf(Heartbeat.PeerDeadException.class)
                     .hasMessageContaining("3 intervals of 200 ms");
         }
 
@@ -348,14 +367,14 @@ class FailureMatrixTest {
 
             // The connection is fine: the peer can read every byte "sent" so far, and more can follow.
             long sent = message.position();
-            ByteBuffer in = ByteBuffer.allocate(64 * 1024);
             long got = 0;
-            reader.configureBlocking(false);
+            reader.socket().setSoTimeout(10_000); // blocking reads, each bounded
+            InputStream readerIn = reader.socket().getInputStream();
+            byte[] chunk = new byte[64 * 1024];
             while (got < sent) {
-                int n = reader.read(in.clear());
-                if (n > 0) {
-                    got += n;
-                }
+                int n = readerIn.read(chunk);
+                assertThat(n).as("the peer's read").isPositive();
+                got += n;
             }
             assertThat(got).isEqualTo(sent);
             assertThat(writer.write(ByteBuffer.wrap(b("more")))).isPositive();
@@ -442,7 +461,10 @@ class FailureMatrixTest {
             p[0].close(); // the client is gone entirely, not just half-closed
             assertThat(p[1].getInputStream().readAllBytes()).isEqualTo(b("req"));
 
-            p[1].getOutputStream().write(b("reply")); // "completes successfully": only queued
+            // "Completes successfully", although nobody will ever read it: the bytes are only queued.
+            assertThatCode(() -> p[1].getOutputStream().write(b("reply"))).doesNotThrowAnyException();
+            // What does notice, later: the peer answered with RST, and writing on fails.
+            assertThat(writesBeforeFailure(p[1].getOutputStream())).isNotNegative();
         }
     }
 }

@@ -55,13 +55,12 @@ class ProgramsTest {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             int port = port(out);
-            if (hasOpenBsdNetcat()) {
-                Process nc = new ProcessBuilder("nc", "-N", "127.0.0.1", String.valueOf(port)).start();
-                nc.getOutputStream().write("hello".getBytes(StandardCharsets.UTF_8));
-                nc.getOutputStream().close(); // -N turns the end of input into shutdown(SHUT_WR)
-                assertThat(new String(nc.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("HELLO");
-                assertThat(nc.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            }
+            assumeTrue(hasOpenBsdNetcat(), "needs nc with -N (Debian: apt-get install netcat-openbsd)");
+            Process nc = new ProcessBuilder("nc", "-N", "127.0.0.1", String.valueOf(port)).start();
+            nc.getOutputStream().write("hello".getBytes(StandardCharsets.UTF_8));
+            nc.getOutputStream().close(); // -N turns the end of input into shutdown(SHUT_WR)
+            assertThat(new String(nc.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("HELLO");
+            assertThat(nc.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(server.toHandle().destroy()).isTrue();
             List<String> rest = CompletableFuture.supplyAsync(() -> out.lines().toList()).get(30, TimeUnit.SECONDS);
             assertThat(rest).contains("stopped");
