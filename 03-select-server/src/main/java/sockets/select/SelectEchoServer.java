@@ -123,7 +123,7 @@ public final class SelectEchoServer implements Programs.Server {
         }
     }
 
-    private void serviceConnection(SelectionKey key) {
+    void serviceConnection(SelectionKey key) { // package-private: tests drive one pass of it
         EchoConnection c = (EchoConnection) key.attachment();
         try {
             if (key.isReadable()) {
