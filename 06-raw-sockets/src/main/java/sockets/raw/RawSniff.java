@@ -159,7 +159,7 @@ public final class RawSniff {
             Runtime.getRuntime().addShutdownHook(new Thread(report, "sniff-report")); // Ctrl-C says it too
             // Only now is the socket receiving: say so, so that the traffic to watch can start.
             out.println("sniffing on " + iface + (protocol == null ? "" : ", " + protocol)
-                    + (port < 0 ? "" : ", port " + port) + "; stops after " + count + " frames"
+                    + (port < 0 ? "" : ", port " + port) + "; stops after " + count + (count == 1 ? " frame" : " frames")
                     + (limit.toDays() < 3650 ? " or " + limit.toMillis() / 1000.0 + " s" : "") + ", or Ctrl-C");
             out.flush();
             while (seen.get() < count && System.nanoTime() < deadline) {

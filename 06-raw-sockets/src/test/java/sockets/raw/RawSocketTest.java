@@ -93,6 +93,23 @@ class RawSocketTest {
         }
 
         @Test
+        void the_sniffer_says_when_it_is_ready_and_what_it_saw_when_it_ends() throws Exception {
+            int unusedPort;
+            try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                unusedPort = probe.getLocalPort(); // closed below: nothing will use it during the test
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int status = RawSniff.run(new String[] {"--protocol", "udp", "--port", String.valueOf(unusedPort),
+                "--count", "1", "--seconds", "0.5"}, new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                    new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(status).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8).lines().toList())
+                    .containsExactly("sniffing on lo, udp, port " + unusedPort + "; stops after 1 frame or 0.5 s, or Ctrl-C",
+                            "saw no matching frame");
+        }
+
+        @Test
         void raw_ping_gets_its_echo_reply_with_valid_checksums() throws Exception {
             try (RawSocket socket = RawSocket.icmp()) {
                 RawPing.Reply reply = RawPing.ping(socket, (Inet4Address) InetAddress.getByName("127.0.0.1"), 4242, 1,
