@@ -17,7 +17,12 @@ public final class TypedWriter implements FrameWriter {
     public TypedWriter(OutputStream out, Map<Integer, Integer> bodyLengths) {
         this.out = out;
         Arrays.fill(bodyLength, -1);
-        bodyLengths.forEach((type, length) -> bodyLength[type] = length);
+        bodyLengths.forEach((type, length) -> {
+            if (type < 0 || type > 255 || length < 0 || length > Frames.LARGEST_LIMIT) {
+                throw new IllegalArgumentException("type " + type + " with body length " + length);
+            }
+            bodyLength[type] = length;
+        });
     }
 
     @Override
