@@ -124,16 +124,23 @@ public final class EchoClient {
     public static long stream(Socket socket, InputStream source, OutputStream sink) throws IOException {
         AtomicLong sent = new AtomicLong();
         AtomicBoolean inputEnded = new AtomicBoolean();
+        AtomicBoolean sendFailed = new AtomicBoolean();
         Sender sender = Sender.start(() -> {
-            OutputStream out = socket.getOutputStream();
-            byte[] buffer = new byte[EchoServer.BUFFER_SIZE];
-            int n;
-            while ((n = source.read(buffer)) != -1) {
-                out.write(buffer, 0, n);
-                sent.addAndGet(n);
+            try {
+                OutputStream out = socket.getOutputStream();
+                byte[] buffer = new byte[EchoServer.BUFFER_SIZE];
+                int n;
+                while ((n = source.read(buffer)) != -1) {
+                    out.write(buffer, 0, n);
+                    sent.addAndGet(n);
+                }
+                inputEnded.set(true); // before the shutdown, so the reader can tell who ended first
+                socket.shutdownOutput(); // "no more requests": the server's read returns -1
+            } catch (IOException e) {
+                sendFailed.set(true);
+                socket.shutdownInput(); // wakes the reader below, which reports this failure
+                throw e;
             }
-            inputEnded.set(true); // before the shutdown, so the reader can tell who ended first
-            socket.shutdownOutput(); // "no more requests": the server's read returns -1
         });
         InputStream in = socket.getInputStream();
         byte[] buffer = new byte[EchoServer.BUFFER_SIZE];
@@ -149,6 +156,9 @@ public final class EchoClient {
                 throw quiet;
             }
             if (n == -1) {
+                if (sendFailed.get()) {
+                    sender.finish(); // the sender is ending: this rethrows its failure
+                }
                 if (!inputEnded.get()) {
                     // The server ended first. Do not wait for the sender: it may be blocked reading
                     // input that never comes, and no interrupt ends that read. It is a virtual

@@ -30,6 +30,37 @@ class EchoServerTest {
 
             sent.get(10, TimeUnit.SECONDS);
             assertThat(echo).isEqualTo(request);
+            assertThat(server.server.awaitStopped(Duration.ofMillis(1))).as("still serving").isFalse();
+        }
+    }
+
+    @Test
+    void logs_each_connection_with_its_peer_and_how_many_bytes_it_echoed() throws Exception {
+        try (RunningEchoServer server = RunningEchoServer.start()) {
+            String peer;
+            try (Socket s = server.connect()) {
+                peer = "127.0.0.1:" + s.getLocalPort();
+                EchoClient.roundTrip(s.getInputStream(), s.getOutputStream(), new byte[3_000]);
+                s.shutdownOutput();
+                assertThat(s.getInputStream().read()).isEqualTo(-1); // the server has finished with us
+            }
+            try (Socket next = server.connect()) { // served only once the first is logged and gone
+                EchoClient.roundTrip(next.getInputStream(), next.getOutputStream(), new byte[1]);
+            }
+            assertThat(server.log()).contains("connection from " + peer + "\n",
+                    peer + " closed its side; echoed 3000 bytes\n");
+        }
+    }
+
+    @Test
+    void a_timeout_that_is_not_whole_seconds_is_logged_in_milliseconds() throws Exception {
+        try (RunningEchoServer server = RunningEchoServer.start(Duration.ofMillis(1_500)); Socket silent = server.connect()) {
+            silent.setSoTimeout(20_000);
+            assertThat(silent.getInputStream().read()).isEqualTo(-1); // dropped after 1.5 s of silence
+            try (Socket next = server.connect()) {
+                EchoClient.roundTrip(next.getInputStream(), next.getOutputStream(), new byte[1]);
+            }
+            assertThat(server.log()).contains("sent nothing for 1500 ms; disconnected");
         }
     }
 
@@ -108,6 +139,7 @@ class EchoServerTest {
             server.close();
 
             assertThat(server.server.awaitStopped(Duration.ofSeconds(5))).isTrue();
+            assertThat(server.log()).contains("disconnected: the server is stopping");
             s.setSoTimeout(5_000);
             int next;
             try {

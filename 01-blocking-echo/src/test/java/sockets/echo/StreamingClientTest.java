@@ -48,4 +48,53 @@ class StreamingClientTest {
             assertThat(sink.toString(StandardCharsets.UTF_8)).isEqualTo("line one\nline two\n");
         }
     }
+
+    @Test
+    void the_echo_is_flushed_as_it_arrives_so_a_buffered_standard_output_shows_it() throws Exception {
+        try (RunningEchoServer server = RunningEchoServer.start(); Socket socket = server.connect()) {
+            socket.setSoTimeout(10_000);
+            ByteArrayOutputStream shown = new ByteArrayOutputStream();
+            java.io.OutputStream terminal = new java.io.BufferedOutputStream(shown, 1 << 16); // like System.out
+            EchoClient.stream(socket, new ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8)), terminal);
+            assertThat(shown.toString(StandardCharsets.UTF_8)).isEqualTo("hello\n");
+        }
+    }
+
+    @Test
+    void a_failure_to_send_is_reported_not_swallowed() throws Exception {
+        try (RunningEchoServer server = RunningEchoServer.start(); Socket socket = server.connect()) {
+            socket.setSoTimeout(10_000);
+            InputStream broken = new InputStream() {
+                @Override
+                public int read() throws java.io.IOException {
+                    throw new java.io.IOException("standard input broke");
+                }
+            };
+            assertThatThrownBy(() -> EchoClient.stream(socket, broken, new ByteArrayOutputStream()))
+                    .isInstanceOf(java.io.IOException.class).hasMessage("standard input broke");
+        }
+    }
+
+    @Test
+    void round_trip_reports_a_failed_send_even_when_an_echo_came_back() {
+        java.io.OutputStream broken = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("connection reset");
+            }
+        };
+        // An "echo" is there to read, but the request never went out: that must not pass for success.
+        assertThatThrownBy(() -> EchoClient.roundTrip(new ByteArrayInputStream(new byte[4]), broken, new byte[4]))
+                .isInstanceOf(java.io.IOException.class).hasMessage("connection reset");
+    }
+
+    @Test
+    void round_trip_flushes_a_buffered_request_so_the_server_gets_it() throws Exception {
+        try (RunningEchoServer server = RunningEchoServer.start(); Socket socket = server.connect()) {
+            socket.setSoTimeout(10_000);
+            java.io.OutputStream buffered = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+            assertThat(EchoClient.roundTrip(socket.getInputStream(), buffered, "flushed".getBytes(StandardCharsets.UTF_8)))
+                    .asString(StandardCharsets.UTF_8).isEqualTo("flushed");
+        }
+    }
 }
