@@ -23,8 +23,13 @@ final class RunningFramingServer implements AutoCloseable {
 
     RunningFramingServer(FramingServer.Framing framing, int maxFrame, int maxConnections, Duration frameTimeout)
             throws IOException {
+        this(framing, maxFrame, maxConnections, FramingServer.DEFAULT_IDLE_TIMEOUT, frameTimeout);
+    }
+
+    RunningFramingServer(FramingServer.Framing framing, int maxFrame, int maxConnections, Duration idleTimeout,
+            Duration frameTimeout) throws IOException {
         server = FramingServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), framing, maxFrame,
-                maxConnections, FramingServer.DEFAULT_IDLE_TIMEOUT, frameTimeout, new PrintStream(log, true, StandardCharsets.UTF_8));
+                maxConnections, idleTimeout, frameTimeout, new PrintStream(log, true, StandardCharsets.UTF_8));
         thread = Thread.ofPlatform().name("test-framing-server").start(server::serve);
     }
 
@@ -48,6 +53,18 @@ final class RunningFramingServer implements AutoCloseable {
 
     String log() {
         return log.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Waits, boundedly (10 s), until the log holds {@code text}: a connection's line comes after its close. */
+    void awaitLog(String text) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!log().contains(text)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the log never said '" + text + "'; it says:\n" + log());
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
     }
 
     @Override
