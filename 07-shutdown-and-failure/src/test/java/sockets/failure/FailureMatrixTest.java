@@ -307,9 +307,17 @@ class FailureMatrixTest {
 
             // Dead: nothing will ever come back, so a short allowance cannot be wrong.
             proxy.mode("blackhole");
-            Heartbeat quick = new Heartbeat(s, Duration.ofMillis(200), 2, () -> s.getOutputStream().write('p'));
+            java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+            Heartbeat quick = new Heartbeat(s, Duration.ofMillis(200), 2, () -> {
+                pings.incrementAndGet();
+                s.getOutputStream().write('p');
+            });
+            long start = System.nanoTime();
             assertThatThrownBy(() -> quick.read(new byte[8])).isInstanceOf(Heartbeat.PeerDeadException.class)
                     .hasMessageContaining("3 intervals of 200 ms");
+            assertThat(pings.get()).as("a ping after each of the first two silent intervals").isEqualTo(2);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("three intervals at least")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(600));
         }
 
         @Test
