@@ -19,8 +19,12 @@ final class RunningSelectServer implements AutoCloseable {
     volatile IOException failure;
 
     RunningSelectServer(int highWater, Duration idle) throws IOException {
+        this(highWater, SelectEchoServer.DEFAULT_MAX_CONNECTIONS, idle);
+    }
+
+    RunningSelectServer(int highWater, int maxConnections, Duration idle) throws IOException {
         server = SelectEchoServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), highWater,
-                SelectEchoServer.DEFAULT_MAX_CONNECTIONS, idle,
+                maxConnections, idle,
                 new PrintStream(log, true, StandardCharsets.UTF_8));
         thread = Thread.ofPlatform().name("test-select-server").start(() -> {
             try {
@@ -46,6 +50,18 @@ final class RunningSelectServer implements AutoCloseable {
     /** Waits, at most five seconds, for the loop's thread to end. */
     void join() throws InterruptedException {
         thread.join(Duration.ofSeconds(5));
+    }
+
+    /** Waits, boundedly (10 s), until the log holds {@code text}. */
+    void awaitLog(String text) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!log().contains(text)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the log never said '" + text + "'; it says:\n" + log());
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
     }
 
     String log() {
