@@ -71,27 +71,6 @@ class ProgramsTest {
     }
 
     @Test
-    void through_the_same_pause_the_polling_client_spins_and_burns_cpu_and_the_selecting_one_sleeps() throws Exception {
-        byte[] request = "same request, sent in two halves\n".getBytes(StandardCharsets.US_ASCII);
-        java.time.Duration pause = java.time.Duration.ofMillis(300); // the client's own timer: no race
-        try (RunningSelectServer server = RunningSelectServer.start()) {
-            SelectClient.Exchange selecting = SelectClient.exchange(server.address(), request, false, pause,
-                    java.time.Duration.ofSeconds(20));
-            SelectClient.Exchange polling = SelectClient.exchange(server.address(), request, true, pause,
-                    java.time.Duration.ofSeconds(20));
-
-            assertThat(selecting.echo()).isEqualTo(request);
-            assertThat(polling.echo()).isEqualTo(request);
-            // A blocking select wakes for the connect, the writes, the echoes and the timer: a handful.
-            assertThat(selecting.wakeups()).isLessThanOrEqualTo(12);
-            // selectNow returns at once, so 300 ms of nothing to do is thousands of turns of the loop
-            // (hundreds of thousands on an idle machine), and CPU spent for nothing.
-            assertThat(polling.wakeups()).isGreaterThan(1_000).isGreaterThan(100 * selecting.wakeups());
-            assertThat(polling.cpuNanos()).isGreaterThan(selecting.cpuNanos());
-        }
-    }
-
-    @Test
     void client_reports_a_refused_connection_in_one_line_with_status_1() throws Exception {
         int closedPort;
         try (var s = new java.net.ServerSocket(0)) {
