@@ -123,4 +123,39 @@ class CodecEdgesTest {
         assertThatThrownBy(() -> Ipv4.parse(buffer, 20)).isInstanceOf(MalformedPacketException.class);
         assertThatThrownBy(() -> Ipv4.parse(buffer, -1)).isInstanceOf(MalformedPacketException.class);
     }
+
+    @Test
+    void the_checksum_pads_an_odd_last_byte_folds_every_carry_and_works_at_an_offset() {
+        assertThat(InternetChecksum.of(new byte[] {0x01}, 0, 1)).isEqualTo(~0x0100 & 0xFFFF);
+        byte[] carries = new byte[64];
+        java.util.Arrays.fill(carries, (byte) 0xFF); // every word 0xFFFF: the sum needs folding, twice
+        assertThat(InternetChecksum.of(carries, 0, carries.length)).isZero();
+        byte[] shifted = {9, 9, 0x12, 0x34, 0x56, 0x78};
+        assertThat(InternetChecksum.of(shifted, 2, 4)).isEqualTo(InternetChecksum.of(new byte[] {0x12, 0x34, 0x56, 0x78}, 0, 4));
+        assertThat(InternetChecksum.of(new byte[0], 0, 0)).isEqualTo(0xFFFF);
+        assertThat(InternetChecksum.valid(new byte[] {(byte) 0xFF, (byte) 0xFF}, 0, 2)).isTrue();
+        assertThat(InternetChecksum.valid(new byte[] {0x00, 0x01}, 0, 2)).isFalse();
+    }
+
+    @Test
+    void an_ethertype_is_a_16_bit_number_in_hex_or_decimal() throws Exception {
+        assertThat(RawSend.parseEthertype("0x88B5")).isEqualTo(0x88B5);
+        assertThat(RawSend.parseEthertype("2048")).isEqualTo(0x0800);
+        assertThat(RawSend.parseEthertype("0")).isZero();
+        assertThat(RawSend.parseEthertype("0xFFFF")).isEqualTo(0xFFFF);
+        for (String bad : new String[] {"0x10000", "-1", "ip", ""}) {
+            assertThatThrownBy(() -> RawSend.parseEthertype(bad)).as(bad).isInstanceOf(sockets.cli.CommandLine.UsageException.class);
+        }
+    }
+
+    @Test
+    void a_failed_call_without_the_privilege_says_how_to_get_it_and_other_failures_do_not() {
+        RawSocketException denied = RawSocketException.of("socket(AF_PACKET, SOCK_RAW)", LibC.EPERM);
+        assertThat(denied.permissionDenied()).isTrue();
+        assertThat(denied.errno()).isEqualTo(LibC.EPERM);
+        assertThat(denied.getMessage()).startsWith("socket(AF_PACKET, SOCK_RAW) failed: ").contains("CAP_NET_RAW");
+        RawSocketException other = RawSocketException.of("recvfrom", LibC.EAGAIN);
+        assertThat(other.permissionDenied()).isFalse();
+        assertThat(other.getMessage()).startsWith("recvfrom failed: ").doesNotContain("CAP_NET_RAW");
+    }
 }
