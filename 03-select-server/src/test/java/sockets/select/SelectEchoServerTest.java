@@ -194,7 +194,10 @@ class SelectEchoServerTest {
                 assertThat(flood).failsWithin(1, TimeUnit.SECONDS)
                         .withThrowableOfType(java.util.concurrent.TimeoutException.class);
                 assertThat(server.server.counters.mostPendingBytes())
-                        .isLessThanOrEqualTo(highWater + SelectEchoServer.READ_BUFFER);
+                        .isLessThanOrEqualTo(highWater + SelectEchoServer.READ_BUFFER)
+                        .isGreaterThanOrEqualTo(highWater); // it did queue up to the mark before pausing
+                assertThat(server.server.counters.mostPendingHeapBytes())
+                        .isLessThanOrEqualTo(highWater + SelectEchoServer.READ_BUFFER + OutputQueue.CHUNK);
                 greedy.close();
                 assertThat(flood.get(30, TimeUnit.SECONDS)).isLessThan(256L << 20);
             }
@@ -258,6 +261,12 @@ class SelectEchoServerTest {
                 }
                 steady.getOutputStream().write("after".getBytes());
                 assertThat(steady.getInputStream().readNBytes(5)).isEqualTo("after".getBytes());
+                server.awaitLog(" connection failed: "); // logged, and that connection alone closed
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (server.server.counters.openConnections() > 1 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertThat(server.server.counters.openConnections()).isEqualTo(1);
             }
         }
 
