@@ -70,4 +70,52 @@ class CapAndSweepTest {
             server.awaitLog("127.0.0.1:" + idle.getLocalPort() + " made no progress for 1000 ms; disconnected");
         }
     }
+
+    @Test
+    void a_client_that_only_reads_slowly_is_making_progress_and_is_not_swept_away() throws Exception {
+        // Idle timeout 1 s; the client sends 2 MiB at once, then reads 32 KiB every 50 ms (about 3 s).
+        // The server stops reading from it at the high-water mark, so from then on its only progress
+        // is the echo it writes: that must count, or the sweep would cut a healthy client off.
+        byte[] request = new byte[2 << 20];
+        new java.util.Random(4).nextBytes(request);
+        try (RunningSelectServer server = new RunningSelectServer(SelectEchoServer.DEFAULT_HIGH_WATER, 10, Duration.ofSeconds(1))) {
+            // Small buffers on both sides, so that the echo waits in the server's queue, not in the
+            // kernel, for as long as the client takes: then every write is the server's progress.
+            server.server.sendBufferForNewConnections(4096);
+            Socket s = new Socket();
+            s.setReceiveBufferSize(4096);
+            s.connect(server.address());
+            s.setSoTimeout(20_000);
+            java.util.concurrent.CompletableFuture<Void> sent = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    s.getOutputStream().write(request);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, Thread::startVirtualThread);
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            timer.scheduleAtFixedRate(() -> {
+                try {
+                    byte[] chunk = s.getInputStream().readNBytes(Math.min(32 * 1024, request.length - got.size()));
+                    got.write(chunk);
+                    if (got.size() == request.length || chunk.length == 0) {
+                        done.complete(null);
+                    }
+                } catch (IOException e) {
+                    done.completeExceptionally(e);
+                }
+            }, 0, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            try {
+                done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } finally {
+                timer.shutdownNow();
+            }
+            sent.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(got.toByteArray()).isEqualTo(request);
+            assertThat(server.log()).doesNotContain("made no progress");
+            s.close();
+        }
+    }
 }
