@@ -25,6 +25,8 @@ class DatagramsTest {
         assertThat(Datagrams.requestId(b("#17 hello"))).isEqualTo(17);
         assertThat(Datagrams.requestId(b("#0 "))).isZero();
         assertThat(Datagrams.requestId(b("#123456789012345678 big"))).isEqualTo(123_456_789_012_345_678L);
+        assertThat(Datagrams.requestId(b("#1234567890123456789 max"))).isEqualTo(1_234_567_890_123_456_789L); // 19 digits
+        assertThat(Datagrams.requestId(b("#12345678901234567890 over"))).isEqualTo(-1); // 20: could overflow
         for (String none : new String[] {"", "#", "#1", "#1x", "# x", "#x1 y", "17 hello", "ab", "#12"}) {
             assertThat(Datagrams.requestId(b(none))).as("'%s'", none).isEqualTo(-1);
         }

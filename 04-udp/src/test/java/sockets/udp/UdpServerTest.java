@@ -34,7 +34,9 @@ class UdpServerTest {
             s.setSoTimeout(10_000);
             assertThat(ask(s, b("Hello you there!"))).isEqualTo(UdpServer.REPLY);
             assertThat(new String(ask(s, b("#7 hello")), StandardCharsets.UTF_8)).isEqualTo("#7 Got your message!");
-            assertThat(server.server.processed()).isEqualTo(2);
+            assertThat(new String(ask(s, b("#0 zero")), StandardCharsets.UTF_8)).isEqualTo("#0 Got your message!");
+            assertThat(server.server.processed()).isEqualTo(3);
+            assertThat(server.server.awaitStopped(Duration.ofMillis(1))).as("still serving").isFalse();
             assertThat(server.log()).contains(": 16 bytes: Hello you there!");
         }
     }
@@ -75,6 +77,7 @@ class UdpServerTest {
             }
             long processed = server.server.processed();
             ask(s, b("#" + UdpServer.REMEMBERED_REPLIES + " x")); // the newest: remembered
+            ask(s, b("#1 x")); // the second oldest: still remembered, exactly the limit is kept
             assertThat(server.server.processed()).isEqualTo(processed);
             ask(s, b("#0 x")); // the oldest: forgotten, so processed again
             assertThat(server.server.processed()).isEqualTo(processed + 1);
@@ -129,5 +132,16 @@ class UdpServerTest {
             }
             assertThat(received).isEqualTo(3);
         }
+    }
+
+    @Test
+    void the_datagram_limit_runs_from_1_to_the_largest_ipv4_payload() throws Exception {
+        java.net.InetSocketAddress any = new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+        java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+        UdpServer.bind(any, false, 1, quiet).close();
+        UdpServer.bind(any, false, Datagrams.LARGEST_IPV4_PAYLOAD, quiet).close();
+        assertThatThrownBy(() -> UdpServer.bind(any, false, 0, quiet)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> UdpServer.bind(any, false, Datagrams.LARGEST_IPV4_PAYLOAD + 1, quiet))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
