@@ -119,7 +119,7 @@ public final class FramingServer implements Programs.Server {
 
     public static FramingServer bind(InetSocketAddress address, Framing framing, int maxFrame, int maxConnections,
             Duration idleTimeout, Duration frameTimeout, PrintStream log) throws IOException {
-        Programs.prepareVirtualThreadIo(); // before the process can run out of descriptors
+        Programs.prepareForDescriptorShortage(FramingServer.class); // before the process can run out of descriptors
         ServerSocket listener = new ServerSocket();
         try {
             listener.bind(address, 1024);

@@ -82,6 +82,7 @@ public final class SelectEchoServer implements Programs.Server {
 
     public static SelectEchoServer bind(InetSocketAddress address, int highWater, int maxConnections,
             Duration idleTimeout, PrintStream log) throws IOException {
+        Programs.prepareForDescriptorShortage(SelectEchoServer.class); // OutputQueue may first load then
         return new SelectEchoServer(address, highWater, maxConnections, idleTimeout, log);
     }
 
@@ -205,8 +206,7 @@ public final class SelectEchoServer implements Programs.Server {
     private static void closeQuietly(java.io.Closeable channel) {
         try {
             channel.close();
-        } catch (IOException ignored) {
-            // stopping this channel anyway
+        } catch (IOException ignored) { // stopping this channel anyway
         }
     }
 

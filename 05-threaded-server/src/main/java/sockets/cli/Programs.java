@@ -7,7 +7,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
@@ -74,12 +77,15 @@ public final class Programs {
     }
 
     /**
-     * Makes the JDK set up, now, what virtual threads need for socket I/O. It is otherwise done on
-     * the first blocking read or accept in a virtual thread, and if that happens while the process
-     * is out of file descriptors, the set-up fails for good ({@code ExceptionInInitializerError} in
-     * {@code sun.nio.ch.Poller}): no virtual thread can do socket I/O again. Call it at start-up.
+     * Does now, while file descriptors are plentiful, what a server would otherwise first do in
+     * the middle of a shortage of them, where it would fail for good. Two things: the JDK's set-up
+     * of virtual-thread socket I/O (done on the first blocking read or accept in a virtual thread;
+     * if it fails, {@code ExceptionInInitializerError} in {@code sun.nio.ch.Poller}, no virtual
+     * thread can do socket I/O again), and loading every class of {@code server}'s package (a class
+     * file that cannot be opened makes {@code NoClassDefFoundError}, and the JVM remembers that at
+     * every place that needed the class). Call it before serving.
      */
-    public static void prepareVirtualThreadIo() throws IOException {
+    public static void prepareForDescriptorShortage(Class<?> server) throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             probe.setSoTimeout(1);
             Thread waiting = Thread.ofVirtual().start(() -> {
@@ -92,6 +98,16 @@ public final class Programs {
             waiting.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        String pkg = server.getPackageName();
+        try (var classes = Files.list(Path.of(server.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolve(pkg.replace('.', '/')))) {
+            for (Path file : classes.filter(f -> f.toString().endsWith(".class")).toList()) {
+                String name = file.getFileName().toString();
+                Class.forName(pkg + "." + name.substring(0, name.length() - 6), false, server.getClassLoader());
+            }
+        } catch (URISyntaxException | RuntimeException | ClassNotFoundException | IOException notFromADirectory) {
+            // From a jar (kept open) or from source (classes in memory): loading needs no descriptor.
         }
     }
 

@@ -128,7 +128,7 @@ public final class ClientListServer implements Programs.Server {
 
     public static ClientListServer bind(InetSocketAddress address, String threads, Duration readTimeout,
             int maxConnections, int maxEntries, PrintStream log) throws IOException {
-        Programs.prepareVirtualThreadIo(); // before the process can run out of descriptors
+        Programs.prepareForDescriptorShortage(ClientListServer.class); // before the process can run out of descriptors
         ExecutorService handlers = executor(threads);
         ServerSocket listener = new ServerSocket();
         try {

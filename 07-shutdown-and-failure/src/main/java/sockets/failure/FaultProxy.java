@@ -91,7 +91,7 @@ public final class FaultProxy implements Programs.Server {
     public static FaultProxy bind(InetSocketAddress listen, InetSocketAddress target, String mode, PrintStream log)
             throws IOException {
         Mode parsed = Mode.parse(mode);
-        Programs.prepareVirtualThreadIo(); // before the process can run out of descriptors
+        Programs.prepareForDescriptorShortage(FaultProxy.class); // before the process can run out of descriptors
         ServerSocket listener = new ServerSocket();
         try {
             listener.bind(listen);

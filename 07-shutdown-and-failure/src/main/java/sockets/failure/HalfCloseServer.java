@@ -87,7 +87,7 @@ public final class HalfCloseServer implements Programs.Server {
 
     public static HalfCloseServer bind(InetSocketAddress address, Duration readTimeout, int maxRequest,
             int maxConnections, PrintStream log) throws IOException {
-        Programs.prepareVirtualThreadIo(); // before the process can run out of descriptors
+        Programs.prepareForDescriptorShortage(HalfCloseServer.class); // before the process can run out of descriptors
         ServerSocket listener = new ServerSocket();
         try {
             listener.bind(address, 1024);

@@ -88,7 +88,13 @@ class OutOfDescriptorsTest {
             clients.clear();
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 s.setSoTimeout(20_000);
-                assertThat(exchange(program, s)).as("%s serves a newcomer once descriptors are free", program).isTrue();
+                boolean served;
+                try {
+                    served = exchange(program, s);
+                } catch (IOException e) {
+                    throw new AssertionError(program + " did not serve a newcomer: " + e + "; its log ends " + recent, e);
+                }
+                assertThat(served).as("%s serves a newcomer once descriptors are free; log ends %s", program, recent).isTrue();
             }
             server.destroy(); // SIGTERM
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
