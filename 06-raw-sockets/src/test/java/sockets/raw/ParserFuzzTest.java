@@ -3,7 +3,6 @@ package sockets.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -67,23 +66,11 @@ class ParserFuzzTest {
     }
 
     private static byte[] ipv4(int protocol, byte[] payload) throws Exception {
-        byte[] p = new byte[20 + payload.length];
-        p[0] = 0x45;
-        p[2] = (byte) (p.length >> 8);
-        p[3] = (byte) p.length;
-        p[8] = 64;
-        p[9] = (byte) protocol;
-        System.arraycopy(InetAddress.getLoopbackAddress().getAddress(), 0, p, 12, 4);
-        System.arraycopy(InetAddress.getLoopbackAddress().getAddress(), 0, p, 16, 4);
-        int sum = InternetChecksum.of(p, 0, 20);
-        p[10] = (byte) (sum >> 8);
-        p[11] = (byte) sum;
-        System.arraycopy(payload, 0, p, 20, payload.length);
-        return p;
+        return Packets.ipv4(protocol, payload, "127.0.0.1", "127.0.0.1");
     }
 
     private static byte[] ethernet(byte[] ip) {
-        return new Ethernet(Ethernet.mac("02:00:00:00:00:02"), Ethernet.mac("02:00:00:00:00:01"), Ethernet.IPV4, ip).toBytes();
+        return Packets.frame(Ethernet.IPV4, ip);
     }
 
     private static List<byte[]> validFrames() throws Exception {

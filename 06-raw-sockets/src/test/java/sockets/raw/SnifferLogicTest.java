@@ -3,7 +3,6 @@ package sockets.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.InetAddress;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -12,23 +11,11 @@ import org.junit.jupiter.api.Test;
 class SnifferLogicTest {
 
     private static byte[] ipv4(int protocol, byte[] payload) throws Exception {
-        byte[] p = new byte[20 + payload.length];
-        p[0] = 0x45;
-        p[2] = (byte) (p.length >> 8);
-        p[3] = (byte) p.length;
-        p[8] = 64;
-        p[9] = (byte) protocol;
-        System.arraycopy(InetAddress.getByName("127.0.0.1").getAddress(), 0, p, 12, 4);
-        System.arraycopy(InetAddress.getByName("127.0.0.2").getAddress(), 0, p, 16, 4);
-        int sum = InternetChecksum.of(p, 0, 20);
-        p[10] = (byte) (sum >> 8);
-        p[11] = (byte) sum;
-        System.arraycopy(payload, 0, p, 20, payload.length);
-        return p;
+        return Packets.ipv4(protocol, payload, "127.0.0.1", "127.0.0.2");
     }
 
     private static byte[] frame(int ethertype, byte[] payload) {
-        return new Ethernet(Ethernet.mac("02:00:00:00:00:02"), Ethernet.mac("02:00:00:00:00:01"), ethertype, payload).toBytes();
+        return Packets.frame(ethertype, payload);
     }
 
     private static byte[] ports(int length, int source, int destination) {
