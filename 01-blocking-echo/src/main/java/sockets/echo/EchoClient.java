@@ -125,6 +125,7 @@ public final class EchoClient {
         AtomicLong sent = new AtomicLong();
         AtomicBoolean inputEnded = new AtomicBoolean();
         AtomicBoolean sendFailed = new AtomicBoolean();
+        InputStream in = socket.getInputStream(); // before the sender can shut our input down
         Sender sender = Sender.start(() -> {
             try {
                 OutputStream out = socket.getOutputStream();
@@ -142,7 +143,6 @@ public final class EchoClient {
                 throw e;
             }
         });
-        InputStream in = socket.getInputStream();
         byte[] buffer = new byte[EchoServer.BUFFER_SIZE];
         long received = 0;
         while (true) {
@@ -154,6 +154,11 @@ public final class EchoClient {
                     continue; // nothing owed yet: the user has not typed anything
                 }
                 throw quiet;
+            } catch (IOException e) {
+                if (sendFailed.get()) {
+                    sender.finish(); // the sender shut our input to wake us: report its own failure
+                }
+                throw e;
             }
             if (n == -1) {
                 if (sendFailed.get()) {

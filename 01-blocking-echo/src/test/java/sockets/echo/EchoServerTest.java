@@ -112,12 +112,19 @@ class EchoServerTest {
         // 1 s, not less: the client's first bytes must reach the server before its read times out,
         // or the server would rightly report "sent nothing", even on a loaded machine.
         try (RunningEchoServer server = RunningEchoServer.start(Duration.ofSeconds(1));
+             Socket blocker = server.connect();
              Socket greedy = new Socket()) {
+            // While the server is busy with "blocker", greedy waits in the backlog and its first
+            // bytes arrive there: so when the server gets to it, there is data at once, whatever
+            // the machine's load, and the read timeout cannot be what ends it.
+            EchoClient.roundTrip(blocker.getInputStream(), blocker.getOutputStream(), new byte[1]);
             greedy.setReceiveBufferSize(4096);
-            greedy.connect(server.server.localAddress()); // first in the queue, so served first
-            // Sends far more than the buffers hold and never reads: the server's write must stall.
+            greedy.connect(server.server.localAddress());
+            greedy.getOutputStream().write(new byte[16 * 1024]);
+            // Then far more than the buffers hold, never reading: the server's write must stall.
             CompletableFuture<Void> flood = sendThenHalfClose(greedy,
                     new byte[ReadingTheWholeReplyTest.largerThanEveryBufferOnThePath()]);
+            blocker.close();
             Socket next = server.connect();
 
             byte[] reply = EchoClient.roundTrip(next.getInputStream(), next.getOutputStream(), "next".getBytes());
