@@ -62,23 +62,24 @@ class CapAndSweepTest {
 
     @Test
     void the_sweep_closes_a_connection_with_no_progress_and_logs_it_with_its_peer() throws Exception {
-        try (RunningSelectServer server = new RunningSelectServer(SelectEchoServer.DEFAULT_HIGH_WATER, 10, Duration.ofSeconds(1));
+        // 2 s: long enough that the first echo always beats the sweep, even on a loaded machine.
+        try (RunningSelectServer server = new RunningSelectServer(SelectEchoServer.DEFAULT_HIGH_WATER, 10, Duration.ofSeconds(2));
              Socket idle = server.connect()) {
             assertThat(echo(idle, "x")).isEqualTo("x");
             idle.setSoTimeout(20_000);
             assertThat(readOrReset(idle.getInputStream())).isEqualTo(-1); // closed by the sweep
-            server.awaitLog("127.0.0.1:" + idle.getLocalPort() + " made no progress for 1000 ms; disconnected");
+            server.awaitLog("127.0.0.1:" + idle.getLocalPort() + " made no progress for 2000 ms; disconnected");
         }
     }
 
     @Test
     void a_client_that_only_reads_slowly_is_making_progress_and_is_not_swept_away() throws Exception {
-        // Idle timeout 1 s; the client sends 2 MiB at once, then reads 32 KiB every 50 ms (about 3 s).
+        // Idle timeout 2 s; the client sends 2 MiB at once, then reads 32 KiB every 50 ms (about 3 s).
         // The server stops reading from it at the high-water mark, so from then on its only progress
         // is the echo it writes: that must count, or the sweep would cut a healthy client off.
         byte[] request = new byte[2 << 20];
         new java.util.Random(4).nextBytes(request);
-        try (RunningSelectServer server = new RunningSelectServer(SelectEchoServer.DEFAULT_HIGH_WATER, 10, Duration.ofSeconds(1))) {
+        try (RunningSelectServer server = new RunningSelectServer(SelectEchoServer.DEFAULT_HIGH_WATER, 10, Duration.ofSeconds(2))) {
             // Small buffers on both sides, so that the echo waits in the server's queue, not in the
             // kernel, for as long as the client takes: then every write is the server's progress.
             server.server.sendBufferForNewConnections(4096);
