@@ -261,7 +261,6 @@ public final class HalfCloseServer implements Programs.Server {
 
     private static void answerQuietly(Socket client, String message) {
         try {
-            client.setSoTimeout(Math.toIntExact(DRAIN_TIME.toMillis()));
             client.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8)); // short: fits the buffer
             client.shutdownOutput();
             drain(client);
