@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * F-02: {@code SocketChannel.write} is Python's {@code send}, not {@code sendall}. With a small
- * send buffer and a peer that is not reading, one write can only take part of a 10 MiB message.
+ * send buffer and a peer that is not reading, one write can only take part of a 2 MiB message.
  */
 @Timeout(60)
 class PartialWriteTest {
 
-    private static final int SIZE = 10 << 20;
+    private static final int SIZE = 2 << 20;
 
     private ServerSocketChannel listener;
     private SocketChannel writer;

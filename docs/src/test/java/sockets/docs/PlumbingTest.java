@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class PlumbingTest {
 
-    private static final List<String> SHARED = List.of("CommandLine.java", "Programs.java");
+    private static final List<String> SHARED = List.of("CommandLine.java", "Programs.java", "Wire.java");
 
     @Test
     void every_lesson_has_byte_identical_copies_of_the_shared_plumbing() throws IOException {
@@ -37,6 +37,34 @@ class PlumbingTest {
         }
         assertThat(problems).isEmpty();
         assertThat(lessons()).hasSize(7);
+    }
+
+    /** The exercise runner and its helpers (test scope) are shared the same way. */
+    @Test
+    void every_lesson_has_byte_identical_copies_of_the_exercise_plumbing() throws IOException {
+        Path reference = lessons().getFirst().resolve("src/test/java/sockets/exercise");
+        List<Path> files;
+        try (Stream<Path> list = Files.list(reference)) {
+            files = list.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+        }
+        assertThat(files).extracting(p -> p.getFileName().toString())
+                .contains("Exercises.java", "ExerciseInvariantsTest.java", "Who.java", "NotWrittenYet.java");
+        List<String> problems = new ArrayList<>();
+        for (Path lesson : lessons()) {
+            Path dir = lesson.resolve("src/test/java/sockets/exercise");
+            try (Stream<Path> list = Files.list(dir)) {
+                if (list.count() != files.size()) {
+                    problems.add(Repository.relative(dir) + " has other files than " + Repository.relative(reference));
+                }
+            }
+            for (Path file : files) {
+                Path copy = dir.resolve(file.getFileName());
+                if (!Files.isRegularFile(copy) || Files.mismatch(copy, file) != -1) {
+                    problems.add(Repository.relative(copy) + " is missing or differs from " + Repository.relative(file));
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
     }
 
     @Test

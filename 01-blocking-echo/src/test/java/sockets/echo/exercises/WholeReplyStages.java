@@ -1,0 +1,160 @@
+package sockets.echo.exercises;
+
+import static sockets.exercise.Teach.check;
+import static sockets.exercise.Teach.hex;
+
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import sockets.echo.EchoClient;
+import sockets.echo.NaiveEchoClient;
+import sockets.exercise.Teach;
+import sockets.exercise.Who;
+
+/** The stages of the whole-reply exercise; the reference is {@link EchoClient#roundTrip}, the naive code {@link NaiveEchoClient#roundTrip}. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(Who.Resolver.class)
+class WholeReplyStages {
+
+    private static final String README = " (01-blocking-echo/README.md, \"Reading the whole reply\")";
+
+    interface RoundTripper {
+        byte[] roundTrip(InputStream in, OutputStream out, byte[] request) throws IOException;
+    }
+
+    private static RoundTripper subject(Who who) {
+        return who.pick(() -> RoundTrip::roundTrip, () -> EchoClient::roundTrip, () -> NaiveEchoClient::roundTrip);
+    }
+
+    private static void expectEcho(Who who, byte[] request, List<Integer> pieces, String why) throws IOException {
+        FakeEchoServer server = new FakeEchoServer(pieces, -1);
+        byte[] got = subject(who).roundTrip(server.fromServer(), server.toServer(), request);
+        check(Arrays.equals(got, request), hex(request) + "; the echo came in reads of " + pieces + " bytes",
+                hex(got), "the same " + request.length + " bytes", why + README);
+    }
+
+    private static byte[] text(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) ('a' + i % 26);
+        }
+        return b;
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("1. a reply that arrives in one read")
+    void oneRead(Who who) throws IOException {
+        expectEcho(who, "hello".getBytes(), List.of(5), "the echo of a request is the request");
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("2. a reply that arrives in two pieces")
+    void twoPieces(Who who) throws IOException {
+        expectEcho(who, text(1500), List.of(700, 800),
+                "a read returns what has arrived so far (E-07): read again until you have request.length bytes");
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("3. a reply that arrives one byte per read")
+    void oneBytePerRead(Who who) throws IOException {
+        expectEcho(who, text(40), List.of(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), "even one byte per read must end with the whole reply");
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("4. a buffered request is flushed before waiting for the reply")
+    void flushed(Who who) throws IOException {
+        FakeEchoServer server = new FakeEchoServer(List.of(9), -1);
+        byte[] request = "buffered!".getBytes();
+        OutputStream buffered = new BufferedOutputStream(server.toServer(), 8192);
+        byte[] got = subject(who).roundTrip(server.fromServer(), buffered, request);
+        check(Arrays.equals(got, request), hex(request) + " through a BufferedOutputStream", hex(got), hex(request),
+                "bytes in a buffered stream stay in the client until flush(); the server never sees them (the HOWTO's warning about Java)" + README);
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("5. a server that closes before the whole reply is an error, not a short reply")
+    void closedEarly(Who who) throws IOException {
+        FakeEchoServer server = new FakeEchoServer(List.of(3), 3);
+        byte[] request = "hello".getBytes();
+        try {
+            byte[] got = subject(who).roundTrip(server.fromServer(), server.toServer(), request);
+            throw Teach.failure(hex(request) + "; the server echoed 3 bytes and closed", hex(got),
+                    "EOFException", "returning 3 bytes as 'the reply' hides a broken connection" + README);
+        } catch (EOFException expected) {
+            // right
+        }
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("6. a 4 MiB request against a real echo server does not deadlock")
+    void noDeadlock(Who who) throws Exception {
+        byte[] request = new byte[4 << 20];
+        new Random(6).nextBytes(request);
+        try (ServerSocket listener = new ServerSocket(); Socket client = new Socket()) {
+            // Small buffers, so that 4 MiB cannot hide in them: written first and read after, it deadlocks.
+            listener.setReceiveBufferSize(16 * 1024);
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            client.setReceiveBufferSize(16 * 1024);
+            client.setSendBufferSize(16 * 1024);
+            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()));
+            Socket served = listener.accept();
+            served.setSendBufferSize(16 * 1024);
+            Thread echo = Thread.ofVirtual().start(() -> echo(served));
+            CompletableFuture<byte[]> reply = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return subject(who).roundTrip(client.getInputStream(), client.getOutputStream(), request);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, Thread::startVirtualThread);
+            byte[] got;
+            try {
+                got = reply.get(10, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                client.close(); // ends the stuck round trip
+                throw Teach.failure("4 MiB to an echo server that echoes as it reads", "nothing after 10 s",
+                        "the 4 MiB echo", "the server echoes while the request is still arriving; if nobody reads the echo, both"
+                                + " sides' buffers fill and each waits for the other forever: write on a second thread while reading" + README);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IllegalStateException i && i.getCause() instanceof IOException io ? io : e;
+            } finally {
+                client.close();
+                echo.join(5000);
+            }
+            check(Arrays.equals(got, request), "4 MiB of random bytes", got.length + " bytes", "the same 4 MiB", "the whole echo" + README);
+        }
+    }
+
+    private static void echo(Socket socket) {
+        try (socket) {
+            socket.getInputStream().transferTo(socket.getOutputStream());
+        } catch (IOException ignored) { // the client went away
+        }
+    }
+}

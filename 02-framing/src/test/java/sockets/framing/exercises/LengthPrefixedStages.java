@@ -1,0 +1,166 @@
+package sockets.framing.exercises;
+
+import static sockets.exercise.Teach.check;
+import static sockets.exercise.Teach.hex;
+import static sockets.exercise.Teach.thrown;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import sockets.exercise.Teach;
+import sockets.exercise.Who;
+import sockets.framing.FrameReader;
+import sockets.framing.FramingException;
+import sockets.framing.TruncatedFrameException;
+
+/** The stages of the length-prefixed exercise; the reference is {@link sockets.framing.LengthPrefixedReader}. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(Who.Resolver.class)
+class LengthPrefixedStages {
+
+    private static final String README = " (02-framing/README.md, \"A length prefix, read in two loops, checked before allocating\")";
+    private static final int LIMIT = 1024;
+
+    private static FrameReader reader(Who who, InputStream in) {
+        return who.pick(() -> new LengthPrefixedReader(in, LIMIT), () -> new sockets.framing.LengthPrefixedReader(in, LIMIT), null);
+    }
+
+    static byte[] frame(String text) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteBuffer all = ByteBuffer.allocate(Arrays.stream(parts).mapToInt(p -> p.length).sum());
+        for (byte[] p : parts) {
+            all.put(p);
+        }
+        return all.array();
+    }
+
+    /** Reads one frame and checks it is {@code expected}; the message shows what was sent and how. */
+    private static void expectFrame(FrameReader reader, Script in, byte[] sent, String expected, String why) throws IOException {
+        byte[] got = reader.readFrame();
+        check(got != null && Arrays.equals(got, expected.getBytes(StandardCharsets.UTF_8)),
+                hex(sent) + ", " + in.shape(), got == null ? "null (end of stream)" : hex(got),
+                hex(expected.getBytes(StandardCharsets.UTF_8)), why + README);
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("1. a frame that arrives in one read")
+    void oneRead(Who who) throws IOException {
+        byte[] sent = frame("hello");
+        Script in = Script.pieces(sent);
+        FrameReader reader = reader(who, in);
+        expectFrame(reader, in, sent, "hello", "the 4-byte prefix says 5, so the frame is the next 5 bytes");
+        byte[] after = reader.readFrame();
+        check(after == null, hex(sent) + ", then end of stream", hex(after), "null: the stream ended cleanly between frames",
+                "null is how a reader says 'no more frames'");
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("2. a frame whose prefix and body arrive one byte per read")
+    void oneBytePerRead(Who who) throws IOException {
+        byte[] sent = frame("partial");
+        Script in = Script.every(1, sent);
+        expectFrame(reader(who, in), in, sent, "partial",
+                "a read returns what has arrived, as little as one byte; the prefix too must be read in a loop (F-10)");
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("3. two frames in one read")
+    void twoInOneRead(Who who) throws IOException {
+        byte[] sent = concat(frame("first"), frame("second"));
+        Script in = Script.pieces(sent);
+        FrameReader reader = reader(who, in);
+        expectFrame(reader, in, sent, "first", "the first frame is the first 4 + 5 bytes");
+        expectFrame(reader, in, sent, "second",
+                "bytes read past the end of a frame are the start of the next one: keep them (F-09)");
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("4. a frame over the limit is refused before anything is allocated for it")
+    void overTheLimit(Who who) {
+        byte[] sent = {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 'x'};
+        Script in = Script.pieces(sent);
+        String why = "a peer can announce 2 GiB and send nothing: allocating first is a denial of service" + README;
+        try {
+            byte[] got = reader(who, in).readFrame();
+            throw Teach.failure(hex(sent) + ", limit " + LIMIT, hex(got), "FramingException (frame too large)", why);
+        } catch (FramingException expected) {
+            check(!(expected instanceof TruncatedFrameException), hex(sent) + ", limit " + LIMIT, thrown(expected),
+                    "FramingException saying the frame is too large, thrown as soon as the prefix is read", why);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            if (e instanceof sockets.exercise.NotWrittenYet n) {
+                throw n;
+            }
+            throw Teach.failure(hex(sent) + ", limit " + LIMIT, thrown(e), "FramingException (frame too large)", why);
+        }
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("5. the stream ends inside a frame")
+    void truncated(Who who) throws IOException {
+        byte[] sent = Arrays.copyOf(frame("cut short"), 7);
+        Script in = Script.pieces(sent);
+        String why = "a frame cut off by the end of the stream is an error, not a shorter frame and not a clean end" + README;
+        try {
+            byte[] got = reader(who, in).readFrame();
+            throw Teach.failure(hex(sent) + ", then end of stream", got == null ? "null" : hex(got), "TruncatedFrameException", why);
+        } catch (TruncatedFrameException expected) {
+            // right
+        } catch (FramingException e) {
+            throw Teach.failure(hex(sent) + ", then end of stream", thrown(e), "TruncatedFrameException", why);
+        }
+        byte[] half = {0, 0};
+        try {
+            byte[] got = reader(who, Script.pieces(half)).readFrame();
+            throw Teach.failure(hex(half) + ", then end of stream", got == null ? "null" : hex(got),
+                    "TruncatedFrameException: half a prefix is not a clean end", why);
+        } catch (TruncatedFrameException expected) {
+            // right
+        }
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("6. a read timeout in the middle of a frame loses nothing")
+    void timeoutKeepsBytes(Who who) throws IOException {
+        byte[] sent = frame("patience");
+        Script in = Script.pieces(Arrays.copyOf(sent, 2), Arrays.copyOfRange(sent, 2, 7), Script.TIMEOUT, Arrays.copyOfRange(sent, 7, sent.length));
+        FrameReader reader = reader(who, in);
+        try {
+            byte[] got = reader.readFrame();
+            throw Teach.failure("7 bytes then a read timeout", hex(got), "SocketTimeoutException", "the timeout must reach the caller");
+        } catch (SocketTimeoutException expected) {
+            // the caller may send a heartbeat, then read again
+        }
+        expectFrame(reader, in, sent, "patience",
+                "after a timeout the caller reads again; the 7 bytes already read belong to this frame, keep them");
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("7. an empty frame is a frame, not the end")
+    void emptyFrame(Who who) throws IOException {
+        byte[] sent = concat(frame(""), frame("after"));
+        Script in = Script.pieces(sent);
+        FrameReader reader = reader(who, in);
+        expectFrame(reader, in, sent, "", "length 0 is a valid frame with no bytes; null would mean the stream ended");
+        expectFrame(reader, in, sent, "after", "the frame after the empty one");
+    }
+}

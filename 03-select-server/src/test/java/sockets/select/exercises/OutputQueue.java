@@ -1,0 +1,38 @@
+package sockets.select.exercises;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import sockets.exercise.NotWrittenYet;
+import sockets.select.ExerciseAccess;
+
+/**
+ * EXERCISE output-queue (03-select-server/run exercise output-queue): the bytes a selector server
+ * owes one client, waiting for room in its send buffer. A non-blocking {@code write} takes only
+ * what fits, possibly nothing; what it did not take must go out later, first, in order.
+ *
+ * <p>What the stages ask, in order: bytes out in order through a channel that takes everything;
+ * a channel that takes a few bytes per write; a full channel (write returns 0); {@link #bytes()}
+ * counting what is owed; appends that do not keep the caller's buffer; and memory: 100,000
+ * one-byte appends must not cost an object each (allocate in chunks, fill the last one first).
+ */
+public final class OutputQueue implements ExerciseAccess.Queue {
+
+    /** Takes all of {@code source}'s remaining bytes (the caller reuses {@code source} afterwards). */
+    @Override
+    public void append(ByteBuffer source) {
+        throw new NotWrittenYet("OutputQueue.append");
+    }
+
+    /** Writes as much as the channel takes now, oldest bytes first; returns how many that was. */
+    @Override
+    public long writeTo(WritableByteChannel channel) throws IOException {
+        throw new NotWrittenYet("OutputQueue.writeTo");
+    }
+
+    /** Bytes appended and not yet written. */
+    @Override
+    public long bytes() {
+        throw new NotWrittenYet("OutputQueue.bytes");
+    }
+}

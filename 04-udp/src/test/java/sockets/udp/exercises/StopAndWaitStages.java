@@ -1,0 +1,175 @@
+package sockets.udp.exercises;
+
+import static sockets.exercise.Teach.check;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import sockets.exercise.Teach;
+import sockets.exercise.Who;
+import sockets.udp.LossyRelay;
+import sockets.udp.LossyRelay.Action;
+import sockets.udp.LossyRelay.Direction;
+import sockets.udp.LossyRelay.Rule;
+import sockets.udp.NaiveUdpClient;
+import sockets.udp.UdpServer;
+
+/**
+ * The stages of the stop-and-wait exercise, through {@link LossyRelay} to a real echoing
+ * {@link UdpServer}. Loss is scripted by position, never random, so each stage is the same on
+ * every run. The reference is {@link sockets.udp.UdpClient}; the naive code
+ * ({@link NaiveUdpClient#requestWithBlindRetries}) has no numbers and takes a late duplicate for the answer.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(Who.Resolver.class)
+class StopAndWaitStages {
+
+    private static final String README = " (04-udp/README.md, \"Number the request, bound the wait, retry, and make retries harmless\")";
+    private static final Duration TIMEOUT = Duration.ofMillis(300);
+    private static final int RETRIES = 2;
+
+    interface Requester {
+        byte[] request(byte[] body) throws IOException;
+    }
+
+    private UdpServer server;
+    private LossyRelay relay;
+    private DatagramSocket socket;
+
+    private Requester client(Who who, Rule rule) throws IOException {
+        server = UdpServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), true, 8192, System.err);
+        Thread.ofVirtual().start(() -> {
+            try {
+                server.serve();
+            } catch (IOException ignored) { // a test server; the stage shows what went wrong
+            }
+        });
+        relay = new LossyRelay(server.localAddress(), rule);
+        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        socket.connect(relay.address());
+        socket.setSoTimeout((int) TIMEOUT.toMillis());
+        DatagramSocket s = socket;
+        return who.pick(() -> new UdpClient(s, TIMEOUT, RETRIES)::request,
+                () -> {
+                    try {
+                        sockets.udp.UdpClient reference = new sockets.udp.UdpClient(s, TIMEOUT, RETRIES);
+                        return body -> reference.request(body).body();
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                () -> body -> NaiveUdpClient.requestWithBlindRetries(s, body, RETRIES));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (socket != null) {
+            socket.close();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] b) {
+        return b == null ? "null" : "\"" + new String(b, StandardCharsets.UTF_8) + "\"";
+    }
+
+    /** Runs a request with a bound, so that a client that waits for ever fails the stage instead of hanging it. */
+    private static byte[] bounded(Requester client, byte[] body) throws Exception {
+        CompletableFuture<byte[]> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.request(body);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, Thread::startVirtualThread);
+        try {
+            return answer.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw Teach.failure(text(body), "no result after 10 s", "an answer, or SocketTimeoutException after "
+                    + (RETRIES + 1) + " tries", "a lost datagram is never coming: wait a bounded time (setSoTimeout), then send again" + README);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            throw (Error) cause;
+        }
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("1. an answer, when nothing is lost")
+    void noLoss(Who who) throws Exception {
+        byte[] got = bounded(client(who, (d, i) -> Action.PASS), ascii("hello"));
+        check(got != null && new String(got, StandardCharsets.UTF_8).equals("hello"), "\"hello\" to an echoing server",
+                text(got), "\"hello\" (the answer's body, without its #ID prefix)", "request() returns the body of the answer" + README);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("2. the request is lost once: send it again after the timeout")
+    void requestLost(Who who) throws Exception {
+        byte[] got = bounded(client(who, Rule.drop(Direction.TO_SERVER, 0)), ascii("again"));
+        check(got != null && new String(got, StandardCharsets.UTF_8).equals("again"), "\"again\"; the relay drops the first request",
+                text(got), "\"again\"", "nothing tells a UDP client that its datagram was lost (U-02): only a timeout does" + README);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("3. the answer is lost once: the retry is answered, the request processed once")
+    void answerLost(Who who) throws Exception {
+        byte[] got = bounded(client(who, Rule.drop(Direction.TO_CLIENT, 0)), ascii("once"));
+        check(got != null && new String(got, StandardCharsets.UTF_8).equals("once") && server.processed() == 1,
+                "\"once\"; the relay drops the first answer", text(got) + ", the server processed " + server.processed() + " request(s)",
+                "\"once\", processed once", "a retry must carry the same #ID, so the server answers it from memory instead of doing the work twice" + README);
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("4. a late duplicate of an earlier answer is not taken for this one's")
+    void lateDuplicate(Who who) throws Exception {
+        Requester client = client(who, Rule.at(Direction.TO_CLIENT, Action.DUPLICATE, 0));
+        byte[] first = bounded(client, ascii("first"));
+        byte[] second = bounded(client, ascii("second"));
+        check(second != null && new String(second, StandardCharsets.UTF_8).equals("second"),
+                "\"first\" (its answer arrives twice), then \"second\"", "first " + text(first) + ", second " + text(second),
+                "second \"second\"", "the copy of the first answer was waiting in the socket: match answers to requests by #ID and skip the others" + README);
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("5. everything lost: give up after retries + 1 sends")
+    void giveUp(Who who) throws Exception {
+        Requester client = client(who, (d, i) -> d == Direction.TO_SERVER ? Action.DROP : Action.PASS);
+        try {
+            byte[] got = bounded(client, ascii("anyone?"));
+            throw Teach.failure("\"anyone?\"; the relay drops every request", text(got), "SocketTimeoutException", "there was no answer to return" + README);
+        } catch (SocketTimeoutException expected) {
+            check(relay.dropped.get() == RETRIES + 1, "\"anyone?\" with retries " + RETRIES + "; every request dropped",
+                    relay.dropped.get() + " requests sent", (RETRIES + 1) + " requests, then SocketTimeoutException",
+                    "the retries are bounded: a client that never gives up hangs, one that stops early gives up too soon" + README);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package sockets.udp.exercises;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import sockets.cli.Programs;
+import sockets.exercise.NotWrittenYet;
+
+/**
+ * EXERCISE udp-server (04-udp/run exercise udp-server): a UDP request/reply server. The channel is
+ * bound; stopping is written. {@link #serve()} is yours: receive a datagram, answer its sender.
+ *
+ * <p>The stages are the lesson's wire checker ({@code 04-udp/run Checker HOST:PORT}): an answer to
+ * the sender; {@code #ID body} answered as {@code #ID answer}; a repeated ID answered the same (from
+ * memory: bounded, say the last 4096); five clients; a datagram over {@code maxDatagram} reported
+ * and dropped, never processed cut short (receive into a buffer one byte larger to tell); an
+ * empty datagram answered or ignored, the server still running.
+ */
+public final class UdpServer implements Programs.Server {
+
+    private final DatagramChannel channel;
+    private final int maxDatagram;
+    private final PrintStream log;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closed;
+
+    private UdpServer(DatagramChannel channel, int maxDatagram, PrintStream log) {
+        this.channel = channel;
+        this.maxDatagram = maxDatagram;
+        this.log = log;
+    }
+
+    public static UdpServer bind(InetSocketAddress address, int maxDatagram, PrintStream log) throws IOException {
+        DatagramChannel channel = DatagramChannel.open();
+        channel.bind(address);
+        return new UdpServer(channel, maxDatagram, log);
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.socket().getLocalSocketAddress();
+    }
+
+    /** Receives and answers datagrams until {@link #close()}. */
+    @Override
+    public void serve() throws IOException {
+        try {
+            throw new NotWrittenYet("UdpServer.serve");
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            channel.close(); // a blocked receive then throws AsynchronousCloseException
+        } catch (IOException ignored) {
+            // nothing to do about it
+        }
+    }
+
+    @Override
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,134 @@
+package sockets.threaded;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import sockets.cli.Programs;
+import sockets.cli.Wire;
+import sockets.cli.Wire.Peer;
+import sockets.cli.Wire.Session;
+import sockets.cli.Wire.Stage;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Checks any client-list server at HOST:PORT (the seed's {@code client_list.py} protocol), in any
+ * language, over the wire: a client sends its name, the server answers with every client as one
+ * JSON object keyed by name ({@code {"alice": {"name": ..., "address": ..., "port": ...}}}) and
+ * closes. Names carry a seeded suffix, so the stages do not see each other's clients.
+ *
+ * <pre>05-threaded-server/run Checker 127.0.0.1:5005</pre>
+ */
+public final class Checker {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(5);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private Checker() {
+    }
+
+    public static List<Stage> stages() {
+        return List.of(
+                new Stage("a name ended by a newline gets the list, with that name in it",
+                        "the answer is the whole list as JSON, then the server closes: that close is the answer's end",
+                        s -> registered(s, name(s, "alice"), "\n", false)),
+                new Stage("a name ended by shutting down the sending side gets the list too",
+                        "a client that half-closes has said all it will say: the name is complete (E-14)",
+                        s -> registered(s, name(s, "bob"), "", false)),
+                new Stage("a name sent in single-byte pieces is read whole",
+                        "one recv is not one message (T-06): read the name up to its newline", s -> {
+                            String name = name(s, "carol");
+                            JsonNode list = registered(s, name, "\n", true);
+                            s.expect(!list.has(name.substring(0, 1)) || name.length() == 1, "no entry for a piece of the name",
+                                    "an entry \"" + name.substring(0, 1) + "\"");
+                        }),
+                new Stage("each entry has the client's name, address and port",
+                        "the seed's entry is {name, address, port}: the address and port the server saw", s -> {
+                            String name = name(s, "dave");
+                            JsonNode entry = registered(s, name, "\n", false).get(name);
+                            s.expect(entry.isObject() && entry.path("name").asString("").equals(name)
+                                            && entry.path("address").isString() && entry.path("port").isNumber(),
+                                    "{\"name\": \"" + name + "\", \"address\": \"...\", \"port\": N}", entry.toString());
+                        }),
+                new Stage("50 clients at once each get a list with their own name",
+                        "a thread per client (or a pool, or async): no client waits for another's answer", s -> {
+                            List<CompletableFuture<String>> answers = new ArrayList<>();
+                            for (int i = 0; i < 50; i++) {
+                                String name = name(s, "crowd" + i);
+                                answers.add(CompletableFuture.supplyAsync(() -> {
+                                    try {
+                                        return registered(s, name, "\n", false).has(name) ? null : name + " missing";
+                                    } catch (Exception e) {
+                                        return name + ": " + e.getMessage();
+                                    }
+                                }, Thread::startVirtualThread));
+                            }
+                            for (CompletableFuture<String> a : answers) {
+                                String problem = a.get(20, TimeUnit.SECONDS);
+                                s.expect(problem == null, "every client's own name in its answer", problem);
+                            }
+                        }),
+                new Stage("an answer longer than 1024 bytes arrives whole",
+                        "the seed's client reads 1024 bytes (BUG-40); the server must send all of it, whatever its size", s -> {
+                            String last = null;
+                            for (int i = 0; i < 12; i++) {
+                                last = name(s, "long".repeat(40) + i);
+                                registered(s, last, "\n", false);
+                            }
+                            Peer c = s.connect(PATIENCE);
+                            c.send((name(s, "reader") + "\n").getBytes(StandardCharsets.UTF_8));
+                            c.shutdownOutput();
+                            byte[] answer = c.readToEnd(16 << 20);
+                            JsonNode list = parse(s, answer);
+                            s.expect(answer.length > 1024 && list.has(last), "a list of more than 1024 bytes with all 12 long names",
+                                    answer.length + " bytes");
+                        }),
+                new Stage("a client that sends nothing does not hold up the others",
+                        "one silent client must cost one thread (or one registration), never everyone's answers", s -> {
+                            Peer silent = s.connect(PATIENCE);
+                            registered(s, name(s, "patient"), "\n", false);
+                            silent.socket().close();
+                        }));
+    }
+
+    private static String name(Session s, String base) {
+        return base + "-" + Long.toString(s.random().nextLong() & 0xFFFFFF, 36);
+    }
+
+    /** Registers {@code name}, reads the whole answer, and checks it is a list that has the name. */
+    static JsonNode registered(Session s, String name, String end, boolean inPieces) throws Exception {
+        Peer c = s.connect(PATIENCE);
+        byte[] request = (name + end).getBytes(StandardCharsets.UTF_8);
+        if (inPieces) {
+            c.sendInPieces(request);
+        } else {
+            c.send(request);
+        }
+        if (end.isEmpty()) {
+            c.shutdownOutput();
+        }
+        byte[] answer = c.readToEnd(16 << 20);
+        JsonNode list = parse(s, answer);
+        s.expect(list.isObject() && list.has(name), "a JSON object with the key \"" + name + "\"", Wire.hex(answer));
+        return list;
+    }
+
+    private static JsonNode parse(Session s, byte[] answer) throws Wire.Failed {
+        try {
+            return JSON.readTree(answer);
+        } catch (JacksonException e) {
+            throw new Wire.Failed("expected: a complete JSON object, then the server closing\ngot:      " + Wire.hex(answer)
+                    + ": " + e.getOriginalMessage());
+        }
+    }
+
+    public static void main(String[] args) {
+        Programs.exit(Wire.main("05-threaded-server/run Checker", "Checks a client-list server (name in, JSON list out); exit 0 only if every stage passes.",
+                args, stages(), System.out, System.err));
+    }
+}

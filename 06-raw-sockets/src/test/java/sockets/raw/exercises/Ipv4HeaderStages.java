@@ -1,0 +1,159 @@
+package sockets.raw.exercises;
+
+import static sockets.exercise.Teach.check;
+import static sockets.exercise.Teach.hex;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import sockets.exercise.NotWrittenYet;
+import sockets.exercise.Teach;
+import sockets.exercise.Who;
+import sockets.raw.Ipv4;
+import sockets.raw.MalformedPacketException;
+
+/** The stages of the ipv4-header exercise; the reference is {@link Ipv4#parse}. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(Who.Resolver.class)
+class Ipv4HeaderStages {
+
+    private static final String README = " (06-raw-sockets/README.md, \"Building and checking packets\")";
+    /** A UDP packet from 192.168.0.1 to 192.168.0.199, TTL 64, total length 0x73 = 115, with a right checksum. */
+    private static final String HEADER = "45000073000040004011b861c0a80001c0a800c7";
+
+    interface Parser {
+        Ipv4 parse(byte[] packet, int offset);
+    }
+
+    private static Parser subject(Who who) {
+        return who.pick(() -> Ipv4Header::parse, () -> Ipv4::parse, null);
+    }
+
+    private static byte[] packet(String header, int payload) {
+        byte[] h = HexFormat.of().parseHex(header);
+        byte[] p = Arrays.copyOf(h, h.length + payload);
+        for (int i = h.length; i < p.length; i++) {
+            p[i] = (byte) i;
+        }
+        return p;
+    }
+
+    private static void refused(Who who, byte[] packet, String expectedWhy) {
+        try {
+            Ipv4 got = subject(who).parse(packet, 0);
+            throw Teach.failure(hex(packet), String.valueOf(got), "MalformedPacketException", expectedWhy + README);
+        } catch (MalformedPacketException expected) {
+            // right
+        } catch (NotWrittenYet e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw Teach.failure(hex(packet), Teach.thrown(e), "MalformedPacketException",
+                    "bytes from a raw socket are anyone's: the parser must check each length before using it, and say what is wrong" + README);
+        }
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("1. a well-formed header: every field")
+    void wellFormed(Who who) {
+        byte[] p = packet(HEADER, 95);
+        Ipv4 got = subject(who).parse(p, 0);
+        String expected = "IHL 20, total 115, TTL 64, protocol 17, 192.168.0.1 -> 192.168.0.199, checksum valid, payload 95 bytes from 0x14";
+        String actual = got == null ? "null" : "IHL " + got.headerLength() + ", total " + got.totalLength() + ", TTL " + got.ttl()
+                + ", protocol " + got.protocol() + ", " + got.source().getHostAddress() + " -> " + got.destination().getHostAddress()
+                + ", checksum " + (got.checksumValid() ? "valid" : "wrong") + ", payload " + got.payload().length + " bytes from 0x"
+                + (got.payload().length > 0 ? Integer.toHexString(got.payload()[0] & 0xFF) : "-");
+        check(actual.equals(expected), hex(p), actual, expected, "the fields sit at fixed offsets, in network (big-endian) order" + README);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("2. a wrong checksum is reported, not thrown")
+    void wrongChecksum(Who who) {
+        byte[] p = packet(HEADER, 95);
+        p[8] = 1; // TTL 1: the checksum no longer matches
+        Ipv4 got = subject(who).parse(p, 0);
+        check(got != null && !got.checksumValid() && got.ttl() == 1, hex(p), String.valueOf(got),
+                "TTL 1, checksumValid false", "a sniffer shows damaged packets too; it must say which they are" + README);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("3. options: IHL 6 means a 24-byte header")
+    void options(Who who) {
+        byte[] p = packet("46000020000040004011" + "0000" + "c0a80001c0a800c7" + "01010100", 8);
+        Ipv4 got = subject(who).parse(p, 0);
+        check(got != null && got.headerLength() == 24 && got.payload().length == 8 && got.payload()[0] == 24, hex(p),
+                got == null ? "null" : "IHL " + got.headerLength() + ", payload " + got.payload().length + " bytes",
+                "IHL 24, payload 8 bytes starting at byte 24", "the payload starts after IHL * 4 bytes, not always at 20" + README);
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("4. fewer than 20 bytes are refused")
+    void tooShort(Who who) {
+        refused(who, Arrays.copyOf(HexFormat.of().parseHex(HEADER), 12), "an IPv4 header has at least 20 bytes");
+        refused(who, new byte[0], "an IPv4 header has at least 20 bytes");
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("5. fields that contradict the length are refused")
+    void contradictions(Who who) {
+        byte[] ihl4 = packet(HEADER, 95);
+        ihl4[0] = 0x44;
+        refused(who, ihl4, "IHL 4 (16 bytes) is below the minimum of 5 words");
+        byte[] ihl15 = packet(HEADER, 10);
+        ihl15[0] = 0x4f;
+        refused(who, ihl15, "IHL 15 (60 bytes) is more than the 30 bytes received");
+        byte[] total = packet(HEADER, 95);
+        total[2] = 0;
+        total[3] = 10;
+        refused(who, total, "total length 10 is less than the header's 20 bytes");
+        byte[] v6 = packet(HEADER, 95);
+        v6[0] = 0x65;
+        refused(who, v6, "version 6 is not IPv4");
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("6. a capture cut short: the payload is what is there")
+    void cutShort(Who who) {
+        byte[] p = packet(HEADER, 30); // the header says 115 bytes; only 50 were captured
+        Ipv4 got = subject(who).parse(p, 0);
+        check(got != null && got.totalLength() == 115 && got.payload().length == 30, hex(p),
+                got == null ? "null" : "total " + got.totalLength() + ", payload " + got.payload().length + " bytes",
+                "total 115, payload 30 bytes", "a capture may keep only the first bytes of a packet; that is not malformed" + README);
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("7. 5,000 random inputs: an Ipv4 or a MalformedPacketException, nothing else")
+    void fuzz(Who who) {
+        Random random = new Random(7);
+        Parser parser = subject(who);
+        for (int i = 0; i < 5000; i++) {
+            byte[] p = new byte[random.nextInt(80)];
+            random.nextBytes(p);
+            if (p.length > 0 && random.nextBoolean()) {
+                p[0] = (byte) (0x40 | (p[0] & 0x0F)); // version 4, so the checks past the version run too
+            }
+            try {
+                parser.parse(p, 0);
+            } catch (MalformedPacketException expected) {
+                // right
+            } catch (NotWrittenYet e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw Teach.failure("random input " + i + " (seed 7): " + hex(p), Teach.thrown(e), "an Ipv4 or MalformedPacketException",
+                        "any other exception is a length that was used before it was checked" + README);
+            }
+        }
+    }
+}

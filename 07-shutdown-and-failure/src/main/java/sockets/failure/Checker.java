@@ -1,0 +1,114 @@
+package sockets.failure;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import sockets.cli.Programs;
+import sockets.cli.Wire;
+import sockets.cli.Wire.Peer;
+import sockets.cli.Wire.Session;
+import sockets.cli.Wire.Stage;
+
+/**
+ * Checks any one-request-per-connection server at HOST:PORT that works the HTTP/1.0 way (the
+ * lesson's {@code HalfCloseServer} protocol), in any language, over the wire: the client sends its
+ * request and shuts down its sending side; the server answers with the request in upper case and
+ * closes.
+ *
+ * <pre>07-shutdown-and-failure/run Checker 127.0.0.1:5007</pre>
+ */
+public final class Checker {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(5);
+
+    private Checker() {
+    }
+
+    public static List<Stage> stages() {
+        return List.of(
+                new Stage("a request ended by a half-close gets its answer, then end of stream",
+                        "the half-close is the end of the request (D-04); the server's close is the end of the answer",
+                        s -> exchange(s, "hello, server".getBytes(StandardCharsets.US_ASCII), false)),
+                new Stage("a request in single-byte pieces is answered whole",
+                        "the request is everything before end of stream, however it was split", s -> {
+                            byte[] request = new byte[20 + s.random().nextInt(20)];
+                            for (int i = 0; i < request.length; i++) {
+                                request[i] = (byte) ('a' + s.random().nextInt(26));
+                            }
+                            exchange(s, request, true);
+                        }),
+                new Stage("a 256 KiB request gets its whole answer",
+                        "the server reads to end of stream before answering; the client writes while nobody reads yet", s -> {
+                            byte[] request = new byte[256 * 1024];
+                            for (int i = 0; i < request.length; i++) {
+                                request[i] = (byte) ('a' + s.random().nextInt(26));
+                            }
+                            exchange(s, request, false);
+                        }),
+                new Stage("50 clients at once each get their own answer",
+                        "each connection is one request: serve them side by side", s -> {
+                            List<CompletableFuture<String>> all = new ArrayList<>();
+                            for (int i = 0; i < 50; i++) {
+                                byte[] request = ("request number " + i).getBytes(StandardCharsets.US_ASCII);
+                                all.add(CompletableFuture.supplyAsync(() -> {
+                                    try {
+                                        exchange(s, request, false);
+                                        return null;
+                                    } catch (Exception e) {
+                                        return new String(request, StandardCharsets.US_ASCII) + ": " + e.getMessage();
+                                    }
+                                }, Thread::startVirtualThread));
+                            }
+                            for (CompletableFuture<String> f : all) {
+                                String problem = f.get(20, TimeUnit.SECONDS);
+                                s.expect(problem == null, "every client's answer", problem);
+                            }
+                        }),
+                new Stage("a client that never ends its request holds up nobody else",
+                        "a request without an end must cost one connection until a deadline, never the others' answers", s -> {
+                            Peer stuck = s.connect(PATIENCE);
+                            stuck.send("I will never finish".getBytes(StandardCharsets.US_ASCII));
+                            exchange(s, "meanwhile".getBytes(StandardCharsets.US_ASCII), false);
+                            stuck.socket().close();
+                        }),
+                new Stage("a client that resets does not affect the others",
+                        "a reset fails that one connection; close it and serve everyone else", s -> {
+                            Peer rude = s.connect(PATIENCE);
+                            rude.send("half a request".getBytes(StandardCharsets.US_ASCII));
+                            rude.reset();
+                            exchange(s, "after the reset".getBytes(StandardCharsets.US_ASCII), false);
+                        }));
+    }
+
+    /** Sends {@code request}, half-closes, reads to the end, and checks the answer is the request in upper case. */
+    static void exchange(Session s, byte[] request, boolean inPieces) throws Exception {
+        Peer c = s.connect(PATIENCE);
+        CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+            try {
+                if (inPieces) {
+                    c.sendInPieces(request);
+                } else {
+                    c.send(request);
+                }
+                c.shutdownOutput();
+            } catch (IOException e) {
+                throw new IllegalStateException("sending failed: " + e.getMessage(), e);
+            }
+        }, Thread::startVirtualThread);
+        byte[] answer = c.readToEnd(request.length * 2 + 1024);
+        sent.get(10, TimeUnit.SECONDS);
+        byte[] expected = new String(request, StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.ISO_8859_1);
+        s.expect(Arrays.equals(answer, expected), Wire.hex(expected) + ", then end of stream", Wire.hex(answer));
+    }
+
+    public static void main(String[] args) {
+        Programs.exit(Wire.main("07-shutdown-and-failure/run Checker", "Checks a request/answer server that ends requests with a half-close; exit 0 only if every stage passes.",
+                args, stages(), System.out, System.err));
+    }
+}
