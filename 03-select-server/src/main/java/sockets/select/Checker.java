@@ -115,9 +115,9 @@ public final class Checker {
                             Peer other = s.connect(PATIENCE);
                             echo(s, other, "am I still served?\n".getBytes(), false);
                             long before;
-                            do { // wait until the hog's sending stalls for a second, or passes the limit
+                            do { // wait until the hog's sending stalls for half a second, or passes the limit
                                 before = pushed.get();
-                                pusher.join(1000);
+                                pusher.join(500);
                             } while (pusher.isAlive() && pushed.get() != before && pushed.get() < LIMIT);
                             s.note("c1 sent " + pushed.get() + " bytes without reading any echo, then its writes "
                                     + (pushed.get() >= LIMIT ? "still went through" : "stalled"));

@@ -9,10 +9,10 @@ import sockets.exercise.SeedCheck;
 class SeedServersTest {
 
     // Neither seed server ever answers (the second one fails in its own print before sendto), so
-    // every stage ends in a wait for an answer; half a second is plenty on loopback.
+    // every stage ends in a wait for an answer; a fifth of a second is plenty on loopback.
     @org.junit.jupiter.api.BeforeAll
     static void shortWaits() {
-        System.setProperty("checker.patience.ms", "500");
+        System.setProperty("checker.patience.ms", "200");
     }
 
     @org.junit.jupiter.api.AfterAll

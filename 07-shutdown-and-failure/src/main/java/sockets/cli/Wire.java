@@ -67,17 +67,20 @@ public final class Wire {
 
     /** The checker program: {@code Checker HOST:PORT [--seed N] [--stage N]}; exit 0 only if every stage passes. */
     public static int main(String program, String about, String[] args, List<Stage> stages, PrintStream out, PrintStream err) {
-        String usage = "usage: " + program + " HOST:PORT [--seed N] [--stage N]\n" + about;
+        String usage = "usage: " + program + " HOST:PORT [--seed N] [--stage N]   (or --host HOST --port PORT)\n" + about;
         try {
-            CommandLine line = new CommandLine(args, Set.of("seed", "stage"), Set.of(), true);
+            CommandLine line = new CommandLine(args, Set.of("seed", "stage", "host", "port"), Set.of(), true);
             if (line.help()) {
                 out.println(usage);
                 return 0;
             }
-            if (line.words().size() != 1) {
+            String given = line.words().size() == 1 ? line.words().getFirst()
+                    : line.words().isEmpty() && line.string("port", null) != null
+                            ? line.string("host", "127.0.0.1") + ":" + line.string("port", "") : null;
+            if (given == null) {
                 throw new CommandLine.UsageException("give the server as HOST:PORT, for example 127.0.0.1:5001");
             }
-            InetSocketAddress target = parse(line.words().getFirst());
+            InetSocketAddress target = parse(given);
             long seed = line.option("seed", System.nanoTime() % 100_000, Long::parseLong, s -> true, "a whole number");
             int only = line.number("stage", 0, 0, stages.size());
             out.println("checking " + Programs.hostPort(target) + ", seed " + seed);
@@ -93,7 +96,7 @@ public final class Wire {
                 if (problem != null) {
                     failed++;
                     out.println("      " + problem.replace("\n", "\n      "));
-                    out.println("      rerun: " + program + " " + line.words().getFirst() + " --seed " + seed + " --stage " + (i + 1));
+                    out.println("      rerun: " + program + " " + given + " --seed " + seed + " --stage " + (i + 1));
                 }
             }
             out.println(failed == 0 ? "every stage passed" : failed + " stage" + (failed == 1 ? "" : "s") + " failed");

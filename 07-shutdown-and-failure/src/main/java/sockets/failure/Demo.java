@@ -84,6 +84,7 @@ public final class Demo {
                     out.printf("After %d ms: %s.%n", (System.nanoTime() - start) / 1_000_000, e.getMessage());
                 }
             }
+            proxy.close(); // closes its side to the echo server too, so the echo thread sees the end
             echo.close();
             echoing.join(5_000);
         }

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class OutOfDescriptorsTest {
 
     private static final int CLIENTS = 80;
-    private static final long WINDOW_SECONDS = 3;
+    private static final long WINDOW_SECONDS = 2;
 
     @ParameterizedTest(name = "{1}")
     @CsvSource({

@@ -1,0 +1,58 @@
+package sockets.framing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import sockets.cli.Programs;
+import sockets.cli.Wire;
+
+/** The wire checker as a program: it passes the lesson's server, in well under 15 s, and refuses a bad target. */
+class CheckerTest {
+
+    private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());
+
+    static Programs.Server lessonServer() throws Exception {
+        return FramingServer.bind(anyPort(), FramingServer.Framing.LENGTH, FramingServer.DEFAULT_MAX_FRAME, Duration.ofSeconds(10), QUIET);
+    }
+
+    @Test
+    void the_checker_passes_the_lessons_server_with_every_stage_in_under_15_seconds() throws Exception {
+        try (Programs.Server server = lessonServer()) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    server.serve();
+                } catch (java.io.IOException ignored) { // the checker's verdict says what went wrong
+                }
+            });
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            long start = System.nanoTime();
+            int status = Wire.main("Checker", "", new String[] {Programs.hostPort(server.localAddress()), "--seed", "1"},
+                    Checker.stages(), new PrintStream(out, true, StandardCharsets.UTF_8), QUIET);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            String report = out.toString(StandardCharsets.UTF_8);
+            assertThat(report).contains("seed 1").contains("every stage passed").doesNotContain("[FAIL]");
+            assertThat(report.lines().filter(l -> l.contains("[pass]")).count()).isEqualTo(Checker.stages().size());
+            assertThat(status).isZero();
+            assertThat(took).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
+    void a_target_that_is_not_host_and_port_is_a_usage_error_and_nothing_listening_fails_every_stage() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(Wire.main("Checker", "", new String[] {"localhost"}, Checker.stages(), QUIET,
+                new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(Programs.EXIT_USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("not HOST:PORT");
+        assertThat(Wire.main("Checker", "", new String[] {"--port", "0"}, Checker.stages(), QUIET, QUIET)).isEqualTo(Programs.EXIT_USAGE);
+    }
+
+    static InetSocketAddress anyPort() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    }
+}
