@@ -40,7 +40,7 @@ public final class Teach {
         if (bytes.length > SHOWN) {
             s.append(" ...");
         }
-        s.append(" (").append(bytes.length).append(bytes.length == 1 ? " byte" : " bytes");
+        s.append(s.isEmpty() ? "(" : " (").append(bytes.length).append(bytes.length == 1 ? " byte" : " bytes");
         String text = new String(bytes, 0, Math.min(bytes.length, SHOWN), StandardCharsets.ISO_8859_1);
         if (!text.isEmpty() && text.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
             s.append(", \"").append(text).append(bytes.length > SHOWN ? "...\"" : "\"");

@@ -82,8 +82,9 @@ public final class Exercises {
             public void executionFinished(TestIdentifier id, TestExecutionResult result) {
                 if (id.isTest()) {
                     boolean earlierFailed = stages.stream().anyMatch(s -> !s.status().equals("passed"));
-                    String status = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL ? "passed"
-                            : earlierFailed ? "not reached" : "failed";
+                    // The stages are cumulative: after the first failure the rest count as not reached.
+                    String status = earlierFailed ? "not reached"
+                            : result.getStatus() == TestExecutionResult.Status.SUCCESSFUL ? "passed" : "failed";
                     stages.add(new Stage(id.getDisplayName(), status, result.getThrowable()));
                 }
             }
