@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import sockets.exercise.SeedCheck;
 
 /** The lesson's checker against the seed's two UDP servers (Python 3): which stages each fails, and why. */
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT) // two separate processes
 class SeedServersTest {
 
     // Neither seed server ever answers (the second one fails in its own print before sendto), so
@@ -23,12 +24,12 @@ class SeedServersTest {
     @Test
     void the_seeds_receive_only_server_fails_the_stages_recorded_for_it() throws Exception {
         SeedCheck.check(Path.of("src/test/resources/seeds/udp_receiver.py"), List.of("0"), Checker.stages(),
-                Path.of("src/test/resources/seeds/udp_receiver.expected"));
+                Path.of("src/test/resources/seeds/udp_receiver.expected"), false);
     }
 
     @Test
     void the_seeds_socketserver_fails_the_stages_recorded_for_it() throws Exception {
         SeedCheck.check(Path.of("src/test/resources/seeds/udp_server.py"), List.of("0"), Checker.stages(),
-                Path.of("src/test/resources/seeds/udp_server.expected"));
+                Path.of("src/test/resources/seeds/udp_server.expected"), false);
     }
 }

@@ -17,8 +17,9 @@ import sockets.cli.Wire;
 /**
  * Runs a lesson's wire checker against one of the seeds' own servers, ported to Python 3 (in the
  * lesson's {@code src/test/resources/seeds}), and compares the outcome of every stage with the
- * recorded one in {@code NAME.expected}. Each stage gets a fresh server process, so a seed server
- * that crashes or exits after one client fails the stages it really fails, not all that follow.
+ * recorded one in {@code NAME.expected}. Each stage gets a fresh server process (unless the seed
+ * server survives them all), so one that crashes or exits after one client fails the stages it
+ * really fails, not all that follow.
  *
  * <p>A recorded line is {@code N pass} or {@code N FAIL reason}, the reason being the first line
  * of the checker's message with digits shown as {@code #}; {@code reason | other} accepts either
@@ -33,20 +34,32 @@ public final class SeedCheck {
 
     /** {@code args} after the script; "0" asks the script for a free port, which it prints first. */
     public static void check(Path script, List<String> args, List<Wire.Stage> stages, Path expected) throws Exception {
+        check(script, args, stages, expected, true);
+    }
+
+    /**
+     * @param freshServerPerStage false for a seed server that survives every stage (one process
+     *     then serves them all, one after another, as when a user aims the checker at it)
+     */
+    public static void check(Path script, List<String> args, List<Wire.Stage> stages, Path expected,
+            boolean freshServerPerStage) throws Exception {
         Assumptions.assumeTrue(python3(), "python3 is not installed: the seeds' servers cannot run (CI installs it)");
-        // Each stage has a server process of its own, so three run side by side (a seed server that
-        // never answers costs a wait per stage; this keeps the whole check to a few seconds).
-        List<java.util.concurrent.Future<String>> outcomes = new ArrayList<>();
-        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(3)) {
-            for (int i = 0; i < stages.size(); i++) {
-                Wire.Stage stage = stages.get(i);
-                int number = i + 1;
-                outcomes.add(pool.submit(() -> stageAgainstFreshServer(script, args, stage, number)));
-            }
-        }
         List<String> seen = new ArrayList<>();
-        for (var outcome : outcomes) {
-            seen.add(outcome.get());
+        if (freshServerPerStage) {
+            // Each stage has a server process of its own, so they all run side by side.
+            List<java.util.concurrent.Future<String>> outcomes = new ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(stages.size())) {
+                for (int i = 0; i < stages.size(); i++) {
+                    List<Wire.Stage> one = List.of(stages.get(i));
+                    int number = i + 1;
+                    outcomes.add(pool.submit(() -> againstOneServer(script, args, one, number).getFirst()));
+                }
+            }
+            for (var outcome : outcomes) {
+                seen.add(outcome.get());
+            }
+        } else {
+            seen.addAll(againstOneServer(script, args, stages, 1));
         }
         if (Boolean.getBoolean("seeds.update")) {
             Files.writeString(expected, String.join("\n", seen) + "\n");
@@ -67,15 +80,21 @@ public final class SeedCheck {
         }
     }
 
-    private static String stageAgainstFreshServer(Path script, List<String> args, Wire.Stage stage, int number) throws Exception {
+    /** Starts the script once and runs {@code stages} against it, numbering them from {@code first}. */
+    private static List<String> againstOneServer(Path script, List<String> args, List<Wire.Stage> stages, int first) throws Exception {
         Path out = Files.createTempFile("seed-", ".out");
         List<String> command = new ArrayList<>(List.of("python3", "-u", script.toString()));
         command.addAll(args);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
-            int port = port(out, p);
-            String problem = Wire.check(stage, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), number);
-            return number + (problem == null ? " pass" : " FAIL " + problem.lines().findFirst().orElse("").replaceAll("[0-9]", "#").strip());
+            InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port(out, p));
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < stages.size(); i++) {
+                int number = first + i;
+                String problem = Wire.check(stages.get(i), server, number);
+                seen.add(number + (problem == null ? " pass" : " FAIL " + problem.lines().findFirst().orElse("").replaceAll("[0-9]", "#").strip()));
+            }
+            return seen;
         } finally {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             Files.deleteIfExists(out);

@@ -34,6 +34,9 @@ class OutOfDescriptorsTest {
     private static final int CLIENTS = 80;
     private static final long WINDOW_SECONDS = 2;
 
+    // The four servers are separate processes with separate ports: they run side by side (the
+    // build enables JUnit's parallel mode, but runs everything else one test at a time).
+    @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)
     @ParameterizedTest(name = "{1}")
     @CsvSource({
         "02-framing, FramingServer",
@@ -59,13 +62,18 @@ class OutOfDescriptorsTest {
             int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
             AtomicInteger logLines = new AtomicInteger();
             java.util.Deque<String> recent = new java.util.concurrent.ConcurrentLinkedDeque<>();
-            Thread.ofVirtual().start(() -> out.lines().forEach(line -> {
-                logLines.incrementAndGet();
-                recent.addLast(line);
-                if (recent.size() > 5) {
-                    recent.pollFirst();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    out.lines().forEach(line -> {
+                        logLines.incrementAndGet();
+                        recent.addLast(line);
+                        if (recent.size() > 5) {
+                            recent.pollFirst();
+                        }
+                    });
+                } catch (java.io.UncheckedIOException ended) { // the test closed the stream: the log is over
                 }
-            }));
+            });
 
             for (int i = 0; i < CLIENTS; i++) {
                 Socket s = new Socket(InetAddress.getLoopbackAddress(), port); // the kernel completes it

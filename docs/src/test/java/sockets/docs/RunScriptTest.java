@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RunScriptTest {
 
-    private static final Pattern RUN_COMMAND = Pattern.compile("(0[1-7]-[a-z-]+)/run(?: (?!-)([A-Za-z]\\w*))?");
+    private static final Pattern RUN_COMMAND = Pattern.compile("(0[1-7]-[a-z-]+)/run(?: (?!-)([A-Za-z]\\w*))?(?: ([a-z][a-z0-9-]*))?");
 
     @ParameterizedTest(name = "{0}/run {1}, stopped by SIG{3}")
     @CsvSource({
@@ -122,6 +122,13 @@ class RunScriptTest {
                 Path lesson = Repository.root().resolve(m.group(1));
                 if (!Files.isExecutable(lesson.resolve("run"))) {
                     problems.add(Repository.relative(md) + ": " + m.group() + ": no such lesson script");
+                    continue;
+                }
+                if (program.equals("exercise")) { // the exercise runner: the name after it must be an exercise there
+                    String name = m.group(3);
+                    if (name != null && !Files.isRegularFile(lesson.resolve("src/test/resources/exercises/" + name + ".txt"))) {
+                        problems.add(Repository.relative(md) + ": " + m.group() + ": " + name + " is no exercise there");
+                    }
                     continue;
                 }
                 try (var sources = Files.walk(lesson.resolve("src/main/java"))) {
