@@ -52,24 +52,6 @@ class CheckerTest {
         assertThat(Wire.main("Checker", "", new String[] {"--port", "0"}, Checker.stages(), QUIET, QUIET)).isEqualTo(Programs.EXIT_USAGE);
     }
 
-    @Test
-    void the_checker_fails_the_naive_server_at_the_slow_reader_and_says_why() throws Exception {
-        try (NaiveSelectEchoServer naive = new NaiveSelectEchoServer(8 * 1024)) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    naive.serve();
-                } catch (java.io.IOException ignored) { // closed by the test
-                }
-            });
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int status = Wire.main("Checker", "", new String[] {"127.0.0.1:" + naive.port(), "--seed", "1", "--stage", "2"},
-                    Checker.stages(), new PrintStream(out, true, StandardCharsets.UTF_8), QUIET);
-            assertThat(status).isEqualTo(Programs.EXIT_FAILURE);
-            assertThat(out.toString(StandardCharsets.UTF_8)).contains("[FAIL] 2.").contains("the rest was lost")
-                    .contains("rerun: Checker 127.0.0.1:" + naive.port() + " --seed 1 --stage 2");
-        }
-    }
-
     static InetSocketAddress anyPort() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     }
