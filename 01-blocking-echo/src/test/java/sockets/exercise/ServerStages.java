@@ -56,6 +56,32 @@ public final class ServerStages {
         }
     }
 
+    /**
+     * Serves with {@code server} and runs the checker program on it, as a user would: every stage
+     * must pass, in under 15 s, with exit status 0. For each lesson's {@code CheckerTest}.
+     */
+    public static void checkerPasses(Programs.Server server, List<Wire.Stage> stages) throws Exception {
+        try (server) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    server.serve();
+                } catch (IOException ignored) { // the checker's verdict says what went wrong
+                }
+            });
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+            long start = System.nanoTime();
+            int status = Wire.main("Checker", "", new String[] {Programs.hostPort(server.localAddress()), "--seed", "1"},
+                    stages, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), quiet);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            String report = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            org.assertj.core.api.Assertions.assertThat(report).contains("seed 1").contains("every stage passed").doesNotContain("[FAIL]");
+            org.assertj.core.api.Assertions.assertThat(report.lines().filter(l -> l.contains("[pass]")).count()).isEqualTo(stages.size());
+            org.assertj.core.api.Assertions.assertThat(status).isZero();
+            org.assertj.core.api.Assertions.assertThat(took).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
     /** Throws what ended {@code serve()}, if it has ended with a failure within {@code ms}. */
     private static void failure(CompletableFuture<Void> serving, long ms) throws Exception {
         try {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import sockets.cli.Programs;
 import sockets.cli.Wire;
+import sockets.exercise.ServerStages;
 
 /** The wire checker as a program: it passes the lesson's server, in well under 15 s, and refuses a bad target. */
 class CheckerTest {
@@ -23,24 +24,7 @@ class CheckerTest {
 
     @Test
     void the_checker_passes_the_lessons_server_with_every_stage_in_under_15_seconds() throws Exception {
-        try (Programs.Server server = lessonServer()) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    server.serve();
-                } catch (java.io.IOException ignored) { // the checker's verdict says what went wrong
-                }
-            });
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            long start = System.nanoTime();
-            int status = Wire.main("Checker", "", new String[] {Programs.hostPort(server.localAddress()), "--seed", "1"},
-                    Checker.stages(), new PrintStream(out, true, StandardCharsets.UTF_8), QUIET);
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            String report = out.toString(StandardCharsets.UTF_8);
-            assertThat(report).contains("seed 1").contains("every stage passed").doesNotContain("[FAIL]");
-            assertThat(report.lines().filter(l -> l.contains("[pass]")).count()).isEqualTo(Checker.stages().size());
-            assertThat(status).isZero();
-            assertThat(took).isLessThan(Duration.ofSeconds(15));
-        }
+        ServerStages.checkerPasses(lessonServer(), Checker.stages());
     }
 
     @Test
@@ -50,6 +34,41 @@ class CheckerTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(Programs.EXIT_USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("not HOST:PORT");
         assertThat(Wire.main("Checker", "", new String[] {"--port", "0"}, Checker.stages(), QUIET, QUIET)).isEqualTo(Programs.EXIT_USAGE);
+    }
+
+    /**
+     * A client-list server assembled from the lesson's naive pieces: the name is one read
+     * ({@link NaiveClientList#readName}, BUG-38), and the answer is the live map written out.
+     */
+    @Test
+    void the_checker_fails_a_server_built_from_the_naive_pieces_where_the_name_comes_in_pieces() throws Exception {
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            java.util.Map<String, String> live = new java.util.concurrent.ConcurrentHashMap<>();
+            Thread.ofVirtual().start(() -> {
+                while (!listener.isClosed()) {
+                    try {
+                        java.net.Socket client = listener.accept();
+                        Thread.ofVirtual().start(() -> {
+                            try (client) {
+                                String name = NaiveClientList.readName(client.getInputStream());
+                                live.put(name, client.getInetAddress().getHostAddress());
+                                client.getOutputStream().write(NaiveClientList.toJson(live, () -> { }).getBytes(StandardCharsets.UTF_8));
+                            } catch (java.io.IOException ignored) { // the checker sees what it sees
+                            }
+                        });
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int status = Wire.main("Checker", "", new String[] {"127.0.0.1:" + listener.getLocalPort(), "--seed", "1"},
+                    Checker.stages(), new PrintStream(out, true, StandardCharsets.UTF_8), QUIET);
+            String report = out.toString(StandardCharsets.UTF_8);
+            assertThat(status).isEqualTo(Programs.EXIT_FAILURE);
+            assertThat(report).contains("[pass] 1.").contains("[FAIL] 3. a name sent in single-byte pieces")
+                    .contains("[FAIL] 4. each entry");
+        }
     }
 
     static InetSocketAddress anyPort() {
