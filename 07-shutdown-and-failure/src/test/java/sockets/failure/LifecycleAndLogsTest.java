@@ -119,7 +119,8 @@ class LifecycleAndLogsTest {
 
         @Test
         void awaitStopped_waits_for_close_which_refuses_newcomers_and_ends_open_connections() throws Exception {
-            HalfCloseServer server = HalfCloseServer.bind(ANY, Duration.ofSeconds(30), 1024, new Log().stream);
+            Log log = new Log();
+            HalfCloseServer server = HalfCloseServer.bind(ANY, Duration.ofSeconds(30), 1024, log.stream);
             serving(server::serve);
             InetSocketAddress address = server.localAddress();
             try (Socket open = new Socket()) {
@@ -136,6 +137,7 @@ class LifecycleAndLogsTest {
                 }
             }
             assertThatThrownBy(() -> new Socket().connect(address, 5000)).isInstanceOf(ConnectException.class);
+            assertThat(log.text()).as("a stop is not an accept failure").doesNotContain("accept failed");
         }
 
         @Test
@@ -257,7 +259,8 @@ class LifecycleAndLogsTest {
         @Test
         void awaitStopped_waits_for_close_which_refuses_newcomers_and_closes_relayed_connections() throws Exception {
             try (ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                FaultProxy proxy = FaultProxy.start(ANY, (InetSocketAddress) target.getLocalSocketAddress(), "pass", new Log().stream);
+                Log log = new Log();
+                FaultProxy proxy = FaultProxy.start(ANY, (InetSocketAddress) target.getLocalSocketAddress(), "pass", log.stream);
                 InetSocketAddress address = proxy.localAddress();
                 try (Socket s = new Socket()) {
                     s.connect(address, 5000);
@@ -274,6 +277,7 @@ class LifecycleAndLogsTest {
                     }
                 }
                 assertThatThrownBy(() -> new Socket().connect(address, 5000)).isInstanceOf(ConnectException.class);
+                assertThat(log.text()).as("a stop is not an accept failure").doesNotContain("accept failed");
             }
         }
     }
