@@ -149,8 +149,10 @@ class SelectEchoServerTest {
                     sent.get(60, TimeUnit.SECONDS);
 
                     assertThat(got).containsExactly(EIGHT_MIB, crc(request));
-                    assertThat(server.server.counters.bytesWritten()).isEqualTo(server.server.counters.bytesRead()).isEqualTo(EIGHT_MIB);
                 }
+                server.server.close(); // the counters are the selector thread's: read them once it has finished
+                assertThat(server.server.awaitStopped(Duration.ofSeconds(10))).isTrue();
+                assertThat(server.server.counters.bytesWritten()).isEqualTo(server.server.counters.bytesRead()).isEqualTo(EIGHT_MIB);
             }
         }
 
