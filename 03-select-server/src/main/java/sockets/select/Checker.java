@@ -128,6 +128,15 @@ public final class Checker {
                         }),
                 new Stage("a client that shuts down its sending side gets its whole echo, then end of stream",
                         "end of stream means the client is done sending; echo what is owed, then close (BUG-19)", s -> {
+                            // Two reads' worth and the FIN at once: a server that reads one piece
+                            // per turn sees the end while the second piece is still owed.
+                            Peer quick = s.connect(PATIENCE);
+                            byte[] small = new byte[2000];
+                            s.random().nextBytes(small);
+                            quick.send(small);
+                            quick.shutdownOutput();
+                            byte[] echoed = quick.readToEnd(small.length);
+                            s.expect(Arrays.equals(echoed, small), small.length + " bytes, then end of stream", echoed.length + " bytes");
                             // A small receive buffer and a late start of reading: when the FIN
                             // arrives, the server still owes most of the echo.
                             Peer c = s.connect(PATIENCE, 8 * 1024);
