@@ -407,6 +407,11 @@ public final class ClientListServer implements Programs.Server {
         }
     }
 
+    /** For tests: connections that may still be taken now. A client sees its answer end a moment before its slot is free. */
+    int freeSlots() {
+        return slots.availablePermits();
+    }
+
     // tag::graceful-stop[]
     /**
      * Stops accepting, lets the answers in flight finish (up to {@value #GRACE_SECONDS} s), then

@@ -22,6 +22,13 @@ class SlotsAndStopTest {
                 JsonNode answer = r.register(name);
                 assertThat(ClientListClient.refusal(answer)).as(name).isNull();
                 assertThat(answer.has(name)).isTrue();
+                // The answer ends (FIN) just before the handler frees the slot: wait, bounded, for
+                // the slot to come back, which is what this test is about.
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                while (r.server.freeSlots() == 0 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertThat(r.server.freeSlots()).as("the slot after %s", name).isEqualTo(1);
             }
             String log = r.log.toString(StandardCharsets.UTF_8);
             assertThat(log).contains(": one registered; sent the list of 1", ": four registered; sent the list of 4");
