@@ -82,12 +82,11 @@ public final class SeedCheck {
 
     /** Starts the script once and runs {@code stages} against it, numbering them from {@code first}. */
     private static List<String> againstOneServer(Path script, List<String> args, List<Wire.Stage> stages, int first) throws Exception {
-        Path out = Files.createTempFile("seed-", ".out");
         List<String> command = new ArrayList<>(List.of("python3", "-u", script.toString()));
         command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
-            InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port(out, p));
+            InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port(p));
             List<String> seen = new ArrayList<>();
             for (int i = 0; i < stages.size(); i++) {
                 int number = first + i;
@@ -97,26 +96,36 @@ public final class SeedCheck {
             return seen;
         } finally {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            Files.deleteIfExists(out);
         }
     }
 
-    /** The first line of digits the script prints is its port; waits for it at most 10 s. */
-    private static int port(Path out, Process p) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            List<String> lines = Files.readAllLines(out);
-            for (String line : lines) {
-                if (line.matches("\\d+")) {
-                    return Integer.parseInt(line);
+    /**
+     * The first line of digits the script prints is its port; waits for it at most 10 s. A reader
+     * thread keeps draining the output afterwards, so a server that prints what it receives never
+     * blocks on a full pipe.
+     */
+    private static int port(Process p) throws Exception {
+        java.util.concurrent.CompletableFuture<Integer> port = new java.util.concurrent.CompletableFuture<>();
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread.ofVirtual().start(() -> {
+            try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    lines.add(line);
+                    if (line.matches("\\d+")) {
+                        port.complete(Integer.parseInt(line));
+                    }
                 }
+            } catch (IOException ended) { // the process was stopped
             }
-            if (!p.isAlive()) {
-                throw new IllegalStateException("the seed server exited at once: " + String.join("\n", lines));
-            }
-            Thread.sleep(20); // polling a file the child writes; bounded by the deadline
+            port.completeExceptionally(new IllegalStateException("the seed server exited without a port: " + lines));
+        });
+        try {
+            return port.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the seed server printed no port within 10 s: " + lines);
         }
-        throw new IllegalStateException("the seed server printed no port within 10 s");
     }
 
     private static boolean python3() {
