@@ -12,6 +12,7 @@ final class Counters {
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong acceptFailures = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong sweeps = new AtomicLong();
 
     void moved(long bytesRead, long bytesWritten) {
         read.addAndGet(bytesRead);
@@ -37,6 +38,10 @@ final class Counters {
 
     void refusedOne() {
         refused.incrementAndGet();
+    }
+
+    void swept() {
+        sweeps.incrementAndGet();
     }
 
     /** Bytes read from clients, each owed back as echo; equal to {@link #bytesWritten()} once drained. */
@@ -68,5 +73,10 @@ final class Counters {
 
     long refusedConnections() {
         return refused.get();
+    }
+
+    /** How often the once-a-second sweep has looked at every connection. */
+    long sweeps() {
+        return sweeps.get();
     }
 }

@@ -178,6 +178,7 @@ public final class SelectEchoServer implements Programs.Server {
 
     /** Once a second: drop connections that made no progress, resume accepting, report refusals. */
     private void sweep() {
+        counters.swept();
         long now = System.nanoTime();
         for (SelectionKey key : selector.keys()) {
             if (key.isValid() && key.attachment() instanceof EchoConnection c && now - c.lastProgress > idleNanos) {

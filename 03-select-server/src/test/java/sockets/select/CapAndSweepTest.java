@@ -74,12 +74,14 @@ class CapAndSweepTest {
 
     @Test
     void a_client_that_only_reads_slowly_is_making_progress_and_is_not_swept_away() throws Exception {
-        // Idle timeout 2 s; the client sends 2 MiB at once, then reads 32 KiB every 50 ms (about 3 s).
-        // The server stops reading from it at the high-water mark, so from then on its only progress
-        // is the echo it writes: that must count, or the sweep would cut a healthy client off.
-        byte[] request = new byte[2 << 20];
+        // Idle timeout 2 s. The client sends 288 KiB at once, under the 1 MiB high-water mark, so
+        // the server has read it all within moments; then the client reads 4 KiB every 50 ms (about
+        // 3.6 s, past the timeout and at least one sweep). From the first moment on, the only
+        // progress is the echo the server writes: that must count, or the sweep would cut a
+        // healthy client off.
+        byte[] request = new byte[288 * 1024];
         new java.util.Random(4).nextBytes(request);
-        try (RunningSelectServer server = new RunningSelectServer(SelectEchoServer.DEFAULT_HIGH_WATER, 10, Duration.ofSeconds(2))) {
+        try (RunningSelectServer server = new RunningSelectServer(1 << 20, 10, Duration.ofSeconds(2))) {
             // Small buffers on both sides, so that the echo waits in the server's queue, not in the
             // kernel, for as long as the client takes: then every write is the server's progress.
             server.server.sendBufferForNewConnections(4096);
@@ -87,19 +89,13 @@ class CapAndSweepTest {
             s.setReceiveBufferSize(4096);
             s.connect(server.address());
             s.setSoTimeout(20_000);
-            java.util.concurrent.CompletableFuture<Void> sent = java.util.concurrent.CompletableFuture.runAsync(() -> {
-                try {
-                    s.getOutputStream().write(request);
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, Thread::startVirtualThread);
+            s.getOutputStream().write(request); // returns once the server has nearly all of it
             java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
             java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
             java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
             timer.scheduleAtFixedRate(() -> {
                 try {
-                    byte[] chunk = s.getInputStream().readNBytes(Math.min(32 * 1024, request.length - got.size()));
+                    byte[] chunk = s.getInputStream().readNBytes(Math.min(4096, request.length - got.size()));
                     got.write(chunk);
                     if (got.size() == request.length || chunk.length == 0) {
                         done.complete(null);
@@ -113,8 +109,9 @@ class CapAndSweepTest {
             } finally {
                 timer.shutdownNow();
             }
-            sent.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(server.server.counters.bytesRead()).isEqualTo(request.length);
             assertThat(got.toByteArray()).isEqualTo(request);
+            assertThat(server.server.counters.sweeps()).isPositive(); // a sweep did look at it
             assertThat(server.log()).doesNotContain("made no progress");
             s.close();
         }

@@ -21,10 +21,20 @@ class SelectClientTest {
         byte[] request = "same request, sent in two halves\n".getBytes(StandardCharsets.US_ASCII);
         java.time.Duration pause = java.time.Duration.ofMillis(300); // the client's own timer: no race
         try (RunningSelectServer server = RunningSelectServer.start()) {
+            long start = System.nanoTime();
             SelectClient.Exchange selecting = SelectClient.exchange(server.address(), request, false, pause,
                     java.time.Duration.ofSeconds(20));
+            long selectingWall = System.nanoTime() - start;
+            start = System.nanoTime();
             SelectClient.Exchange polling = SelectClient.exchange(server.address(), request, true, pause,
                     java.time.Duration.ofSeconds(20));
+            long pollingWall = System.nanoTime() - start;
+
+            // Both really paused between the halves, and neither can have used more CPU than time passed.
+            assertThat(selectingWall).isGreaterThanOrEqualTo(pause.toNanos());
+            assertThat(pollingWall).isGreaterThanOrEqualTo(pause.toNanos());
+            assertThat(selecting.cpuNanos()).isPositive().isLessThanOrEqualTo(selectingWall);
+            assertThat(polling.cpuNanos()).isLessThanOrEqualTo(pollingWall);
 
             assertThat(selecting.echo()).isEqualTo(request);
             assertThat(polling.echo()).isEqualTo(request);

@@ -1,6 +1,7 @@
 package sockets.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -291,6 +292,8 @@ class SelectEchoServerTest {
             assertThat(server.server.awaitStopped(java.time.Duration.ofSeconds(10))).isTrue();
             server.join();
             assertThat(server.failure).isNotNull().hasMessageContaining("selector was closed");
+            // With the selector gone, its keys cannot close the listener: serve() must do it itself.
+            assertThatThrownBy(() -> server.connect().close()).isInstanceOf(java.net.ConnectException.class);
         }
     }
 }

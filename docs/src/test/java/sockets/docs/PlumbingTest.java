@@ -67,6 +67,27 @@ class PlumbingTest {
         assertThat(problems).isEmpty();
     }
 
+    /** The mutation profile's helper, and the service file through which PIT's JUnit finds it. */
+    @Test
+    void every_lesson_has_the_same_pit_listing_helper_and_registers_it() throws IOException {
+        String helper = "src/test/java/sockets/pit/SkipTestBodiesWhilePitListsTests.java";
+        String service = "src/test/resources/META-INF/services/org.junit.jupiter.api.extension.Extension";
+        Path reference = lessons().getFirst().resolve(helper);
+        List<String> problems = new ArrayList<>();
+        for (Path lesson : lessons()) {
+            Path copy = lesson.resolve(helper);
+            if (!Files.isRegularFile(copy) || Files.mismatch(copy, reference) != -1) {
+                problems.add(Repository.relative(copy) + " is missing or differs from " + Repository.relative(reference));
+            }
+            Path registration = lesson.resolve(service);
+            if (!Files.isRegularFile(registration)
+                    || !Files.readAllLines(registration).contains("sockets.pit.SkipTestBodiesWhilePitListsTests")) {
+                problems.add(Repository.relative(registration) + " does not register sockets.pit.SkipTestBodiesWhilePitListsTests");
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
     @Test
     void the_command_line_parser_stays_small() throws IOException {
         Path parser = lessons().getFirst().resolve("src/main/java/sockets/cli/CommandLine.java");

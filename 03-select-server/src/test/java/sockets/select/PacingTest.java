@@ -1,0 +1,159 @@
+package sockets.select;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * How the loop paces itself: it stops reading at the high-water mark and starts again only well
+ * below it, it does not spin while a half-closed client is slow to read, and it sweeps once a
+ * second however many events it handles. Each of these is invisible in the echo itself (the bytes
+ * come back right either way), so each test looks at what the server spends.
+ */
+@Tag("fix")
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class PacingTest {
+
+    private static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
+    }
+
+    private static Socket smallWindowClient(RunningSelectServer server) throws IOException {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(4096);
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.address().getPort()));
+        s.setSoTimeout(20_000);
+        return s;
+    }
+
+    private static CompletableFuture<Void> sendAll(Socket s, byte[] bytes, boolean halfClose) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                s.getOutputStream().write(bytes);
+                if (halfClose) {
+                    s.shutdownOutput();
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, Thread::startVirtualThread);
+    }
+
+    private static byte[] readAll(InputStream in, int n) throws IOException {
+        byte[] got = in.readNBytes(n); // bounded by the socket's timeout
+        assertThat(got).hasSize(n);
+        return got;
+    }
+
+    private static void awaitRead(RunningSelectServer server, long bytes) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.server.counters.bytesRead() < bytes) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the server read only " + server.server.counters.bytesRead() + " of " + bytes + " bytes");
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    @Test
+    void a_client_draining_through_a_tiny_window_never_makes_the_queue_pass_the_high_water_mark_plus_one_read() throws Exception {
+        // The echo can leave only a few KiB per turn while reads bring 64 KiB. Once paused at the
+        // mark, the loop must wait until the queue is down to the low-water mark (a quarter): a
+        // loop that resumed as soon as anything left would grow the queue by a read each turn.
+        int highWater = 256 * 1024;
+        byte[] request = random(4 << 20);
+        try (RunningSelectServer server = new RunningSelectServer(highWater, Duration.ofSeconds(30))) {
+            server.server.sendBufferForNewConnections(4096);
+            try (Socket client = smallWindowClient(server)) {
+                CompletableFuture<Void> sent = sendAll(client, request, false);
+                assertThat(readAll(client.getInputStream(), request.length)).isEqualTo(request);
+                sent.get(20, TimeUnit.SECONDS);
+            }
+            assertThat(server.server.counters.mostPendingBytes())
+                    .isGreaterThanOrEqualTo(highWater) // the mark was reached: the test did test it
+                    .isLessThan(highWater + SelectEchoServer.READ_BUFFER);
+        }
+    }
+
+    @Test
+    void after_a_half_close_the_loop_sleeps_until_the_client_reads_instead_of_spinning_on_the_end_of_stream() throws Exception {
+        // 128 KiB and the FIN arrive; the echo waits in the server's queue while the client does
+        // not read. The end of stream stays "readable" for ever, so a loop that keeps asking to
+        // read after it has seen the end wakes at once, every time, and burns the core.
+        byte[] request = random(128 * 1024);
+        try (RunningSelectServer server = RunningSelectServer.start()) {
+            server.server.sendBufferForNewConnections(4096);
+            try (Socket client = smallWindowClient(server)) {
+                sendAll(client, request, true).get(20, TimeUnit.SECONDS);
+                awaitRead(server, request.length);
+                long cpuBefore = server.cpuNanos();
+                Thread.sleep(300); // bounded: the only way to show the loop does nothing meanwhile
+                long spent = server.cpuNanos() - cpuBefore;
+                assertThat(spent).as("server CPU while the half-closed client did not read, ns")
+                        .isLessThan(TimeUnit.MILLISECONDS.toNanos(100));
+                assertThat(readAll(client.getInputStream(), request.length)).isEqualTo(request);
+                assertThat(client.getInputStream().read()).isEqualTo(-1); // and then it closes
+            }
+        }
+    }
+
+    @Test
+    void the_sweep_runs_at_most_once_a_second_however_many_events_the_loop_handles() throws Exception {
+        try (RunningSelectServer server = RunningSelectServer.start(); Socket client = server.connect()) {
+            client.setSoTimeout(10_000);
+            long sweepsBefore = server.server.counters.sweeps();
+            long start = System.nanoTime();
+            for (int i = 0; i < 500; i++) { // 500 turns of the loop, each with an event
+                client.getOutputStream().write(i);
+                assertThat(client.getInputStream().read()).isEqualTo(i & 0xff);
+            }
+            long elapsedSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertThat(server.server.counters.sweeps() - sweepsBefore).isLessThanOrEqualTo(elapsedSeconds + 1);
+        }
+    }
+
+    @Test
+    void a_sweep_still_comes_when_the_loop_is_idle() throws Exception {
+        try (RunningSelectServer server = RunningSelectServer.start()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.server.counters.sweeps() == 0 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(20); // bounded; the select times out after a second
+            }
+            assertThat(server.server.counters.sweeps()).isPositive();
+        }
+    }
+
+    /** Not a pacing rule, but the bound the rules keep: memory is counted in whole chunks. */
+    @Test
+    void the_heap_a_queue_takes_is_its_bytes_rounded_up_to_whole_chunks() throws Exception {
+        try (RunningSelectServer server = RunningSelectServer.start()) {
+            server.server.sendBufferForNewConnections(4096);
+            try (Socket client = smallWindowClient(server)) {
+                byte[] request = random(100_000);
+                sendAll(client, request, false).get(20, TimeUnit.SECONDS);
+                awaitRead(server, request.length);
+                assertThat(readAll(client.getInputStream(), request.length)).isEqualTo(request);
+            }
+            long bytes = server.server.counters.mostPendingBytes();
+            assertThat(bytes).isPositive();
+            assertThat(server.server.counters.mostPendingHeapBytes())
+                    .isGreaterThanOrEqualTo(bytes)
+                    .isLessThan(bytes + 2L * OutputQueue.CHUNK);
+        }
+    }
+}
