@@ -13,6 +13,7 @@ final class Counters {
     private final AtomicLong acceptFailures = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong sweeps = new AtomicLong();
+    private final AtomicLong wakeups = new AtomicLong();
 
     void moved(long bytesRead, long bytesWritten) {
         read.addAndGet(bytesRead);
@@ -38,6 +39,10 @@ final class Counters {
 
     void refusedOne() {
         refused.incrementAndGet();
+    }
+
+    void wokeUp() {
+        wakeups.incrementAndGet();
     }
 
     void swept() {
@@ -73,6 +78,11 @@ final class Counters {
 
     long refusedConnections() {
         return refused.get();
+    }
+
+    /** How often the loop has come back from select(): once per batch of events, or per second idle. */
+    long wakeups() {
+        return wakeups.get();
     }
 
     /** How often the once-a-second sweep has looked at every connection. */

@@ -98,6 +98,7 @@ public final class SelectEchoServer implements Programs.Server {
         try {
             while (!closed) {
                 selector.select(1_000); // sleeps until something is ready; wakes each second to sweep
+                counters.wokeUp();
                 Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
                 while (ready.hasNext()) {
                     SelectionKey key = ready.next();

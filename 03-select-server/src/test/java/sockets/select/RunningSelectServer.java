@@ -64,11 +64,6 @@ final class RunningSelectServer implements AutoCloseable {
         }
     }
 
-    /** CPU time the loop's thread has used so far. */
-    long cpuNanos() {
-        return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(thread.threadId());
-    }
-
     String log() {
         return log.toString(StandardCharsets.UTF_8);
     }
