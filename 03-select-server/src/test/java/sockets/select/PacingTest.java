@@ -128,17 +128,6 @@ class PacingTest {
         }
     }
 
-    @Test
-    void a_sweep_still_comes_when_the_loop_is_idle() throws Exception {
-        try (RunningSelectServer server = RunningSelectServer.start()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (server.server.counters.sweeps() == 0 && System.nanoTime() - deadline < 0) {
-                Thread.sleep(20); // bounded; the select times out after a second
-            }
-            assertThat(server.server.counters.sweeps()).isPositive();
-        }
-    }
-
     /** Not a pacing rule, but the bound the rules keep: memory is counted in whole chunks. */
     @Test
     void the_heap_a_queue_takes_is_its_bytes_rounded_up_to_whole_chunks() throws Exception {

@@ -177,8 +177,8 @@ public final class RawSocket implements AutoCloseable {
             }
             int type = family == LibC.AF_PACKET ? from.get(ValueLayout.JAVA_BYTE, offset("sll_pkttype")) : -1;
             return new Received(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), type);
-        } catch (RawSocketException e) {
-            throw e;
+        } catch (RawSocketException | RuntimeException e) {
+            throw e; // "socket closed" among them: it must not turn into a failed C call
         } catch (Throwable e) {
             throw new IllegalStateException("calling the C library failed", e);
         } finally {

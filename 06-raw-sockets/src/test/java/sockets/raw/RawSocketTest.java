@@ -1,6 +1,7 @@
 package sockets.raw;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -53,6 +54,22 @@ class RawSocketTest {
     @Nested
     @Tag("fix")
     class Fix {
+
+        @Test
+        void a_closed_socket_refuses_every_call_with_a_clear_error_and_closing_again_does_nothing() throws Exception {
+            // Without the check, a call would use a descriptor number the process may already
+            // have given to something else: a frame sent down another socket, or a file.
+            RawSocket packet = RawSocket.packet("lo", Ethernet.LOCAL_EXPERIMENTAL);
+            RawSocket icmp = RawSocket.icmp();
+            packet.close();
+            icmp.close();
+            assertThatThrownBy(() -> packet.send(frame(new byte[] {1}))).isInstanceOf(IllegalStateException.class).hasMessage("socket closed");
+            assertThatThrownBy(() -> packet.receive(1500, java.time.Duration.ofMillis(10))).isInstanceOf(IllegalStateException.class).hasMessage("socket closed");
+            assertThatThrownBy(() -> icmp.sendTo(new byte[8], (java.net.Inet4Address) java.net.InetAddress.getByName("127.0.0.1")))
+                    .isInstanceOf(IllegalStateException.class).hasMessage("socket closed");
+            packet.close(); // a second close is harmless
+            assertThatThrownBy(() -> packet.send(frame(new byte[] {1}))).isInstanceOf(IllegalStateException.class);
+        }
 
         @Test
         void a_frame_sent_on_lo_is_received_byte_for_byte_by_a_socket_filtering_its_ethertype() throws Exception {
