@@ -72,9 +72,8 @@ class FailedConnectionsTest {
 
     @Test
     void closeNow_ends_a_connection_that_is_still_sending_its_name_whatever_runs_the_handlers() throws Exception {
-        // A virtual thread blocked in a socket read is woken by the interrupt that stopping the
-        // handlers sends; a platform thread is not (lesson 07 shows it), so closeNow must close
-        // every open socket itself. Stopping is not an accept failure either, and says nothing.
+        // The same promise whichever threads run the handlers. Stopping is not an accept failure
+        // either, and says nothing about one.
         for (String threads : new String[] {"virtual", "platform"}) {
             Log log = new Log();
             ClientListServer server = ClientListServer.bind(ANY, threads, Duration.ofSeconds(30), 10, log.stream);
