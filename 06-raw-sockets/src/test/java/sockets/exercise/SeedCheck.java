@@ -71,9 +71,12 @@ public final class SeedCheck {
         for (int i = 0; i < seen.size(); i++) {
             String line = seen.get(i);
             String want = recorded.get(i);
+            String passed = (i + 1) + " pass";
             String prefix = want.substring(0, want.indexOf(' ', want.indexOf(' ') + 1) < 0 ? want.length() : want.indexOf(' ', want.indexOf(' ') + 1));
             List<String> alternatives = want.startsWith((i + 1) + " FAIL ")
-                    ? Arrays.stream(want.substring(prefix.length() + 1).split(" \\| ")).map(r -> prefix + " " + r).toList()
+                    // "pass" among the alternatives: a bug the seed shows only on most runs, not all
+                    ? Arrays.stream(want.substring(prefix.length() + 1).split(" \\| "))
+                            .map(r -> r.equals("pass") ? passed : prefix + " " + r).toList()
                     : List.of(want);
             assertThat(alternatives).as("stage %d of the checker against %s: %s (recorded: %s)", i + 1, script.getFileName(), line, want)
                     .anyMatch(line::startsWith);
