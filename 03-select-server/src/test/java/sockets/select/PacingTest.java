@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -25,31 +22,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PacingTest {
 
-    private static byte[] random(int n) {
-        byte[] b = new byte[n];
-        new Random(n).nextBytes(b);
-        return b;
-    }
-
+    /** The lesson's small-window client (SelectEchoServerTest), with a read timeout. */
     private static Socket smallWindowClient(RunningSelectServer server) throws IOException {
-        Socket s = new Socket();
-        s.setReceiveBufferSize(4096);
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.address().getPort()));
+        Socket s = SelectEchoServerTest.smallWindowClient(server.address().getPort());
         s.setSoTimeout(20_000);
         return s;
-    }
-
-    private static CompletableFuture<Void> sendAll(Socket s, byte[] bytes, boolean halfClose) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                s.getOutputStream().write(bytes);
-                if (halfClose) {
-                    s.shutdownOutput();
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }, Thread::startVirtualThread);
     }
 
     private static byte[] readAll(InputStream in, int n) throws IOException {
@@ -75,11 +52,11 @@ class PacingTest {
         // mark, the loop must wait until the queue is down to the low-water mark (a quarter): a
         // loop that resumed as soon as anything left would grow the queue by a read each turn.
         int highWater = 256 * 1024;
-        byte[] request = random(4 << 20);
+        byte[] request = SelectEchoServerTest.random(4 << 20);
         try (RunningSelectServer server = new RunningSelectServer(highWater, Duration.ofSeconds(30))) {
             server.server.sendBufferForNewConnections(4096);
             try (Socket client = smallWindowClient(server)) {
-                CompletableFuture<Void> sent = sendAll(client, request, false);
+                CompletableFuture<Void> sent = SelectEchoServerTest.send(client, request, false);
                 assertThat(readAll(client.getInputStream(), request.length)).isEqualTo(request);
                 sent.get(20, TimeUnit.SECONDS);
             }
@@ -95,11 +72,11 @@ class PacingTest {
         // FIN. From then on the server has nothing to do until the client reads: one pass for the
         // FIN, perhaps one for a sweep, and no more (the end of stream stays "readable", so a loop
         // that went on asking to read after it would be woken for nothing).
-        byte[] request = random(128 * 1024);
+        byte[] request = SelectEchoServerTest.random(128 * 1024);
         try (RunningSelectServer server = RunningSelectServer.start()) {
             server.server.sendBufferForNewConnections(4096);
             try (Socket client = smallWindowClient(server)) {
-                sendAll(client, request, false).get(20, TimeUnit.SECONDS);
+                SelectEchoServerTest.send(client, request, false).get(20, TimeUnit.SECONDS);
                 awaitRead(server, request.length);
                 long before = server.server.counters.wakeups();
                 client.shutdownOutput();
@@ -134,8 +111,8 @@ class PacingTest {
         try (RunningSelectServer server = RunningSelectServer.start()) {
             server.server.sendBufferForNewConnections(4096);
             try (Socket client = smallWindowClient(server)) {
-                byte[] request = random(100_000);
-                sendAll(client, request, false).get(20, TimeUnit.SECONDS);
+                byte[] request = SelectEchoServerTest.random(100_000);
+                SelectEchoServerTest.send(client, request, false).get(20, TimeUnit.SECONDS);
                 awaitRead(server, request.length);
                 assertThat(readAll(client.getInputStream(), request.length)).isEqualTo(request);
             }
