@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class OutOfDescriptorsTest {
 
     private static final int CLIENTS = 80;
-    private static final long WINDOW_SECONDS = 2;
+    private static final long WINDOW_SECONDS = 1;
 
     // The four servers are separate processes with separate ports: they run side by side (the
     // build enables JUnit's parallel mode, but runs everything else one test at a time).
