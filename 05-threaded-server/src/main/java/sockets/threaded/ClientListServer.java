@@ -235,8 +235,10 @@ public final class ClientListServer implements Programs.Server {
             TreeMap<String, Entry> list = record(new Entry(name, from.getAddress().getHostAddress(), from.getPort()));
             byte[] answer = json.writeValueAsBytes(list);
             writeWithin(client, answer); // a client that never reads is closed at the deadline
-            client.shutdownOutput(); // the end of the answer
             log.println(peer + ": " + name + " registered; sent the list of " + list.size());
+            // The end of the answer. Not a bare close: a client that sent anything after its name
+            // would get a reset, and a reset throws away the part of the answer still in flight.
+            endGracefully(client);
         } catch (SocketTimeoutException e) {
             log.println(peer + ": sent no whole name within " + readTimeout.toMillis() + " ms");
             answerError(client, "no whole name within " + readTimeout.toMillis() + " ms");

@@ -48,6 +48,30 @@ class HostileClientsTest {
         return timer;
     }
 
+    /** Waits (boundedly) until {@code n} bytes the peer sent sit unread in {@code s}'s receive buffer. */
+    static void awaitUnread(Socket s, int n) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (s.getInputStream().available() < n) {
+            assertThat(System.nanoTime()).as("%d unread bytes within 10 s", n).isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /** Reads until the end of the stream or a failure; returns the bytes read and the failure, if any. */
+    static java.util.Map.Entry<Integer, IOException> readToEnd(Socket s) {
+        byte[] buffer = new byte[4096];
+        int total = 0;
+        try {
+            InputStream in = s.getInputStream();
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                total += n;
+            }
+            return java.util.Map.entry(total, new IOException("none: the stream ended"));
+        } catch (IOException e) {
+            return java.util.Map.entry(total, e);
+        }
+    }
+
     @Nested
     @Tag("pitfall")
     class Pitfall {
@@ -68,6 +92,28 @@ class HostileClientsTest {
 
                 assertThat(got).isEqualTo("a-name-sent-one-byte-at-a-time");
                 assertThat(took).isGreaterThan(Duration.ofSeconds(2)); // twice the "timeout", and never cut off
+            }
+        }
+
+        @Test
+        void closing_with_input_unread_resets_the_connection_and_the_rest_of_the_answer_is_lost() throws Exception {
+            int answer = 64 * 1024;
+            try (ServerSocket listener = new ServerSocket(0, 1, LOOPBACK); Socket client = new Socket()) {
+                client.setReceiveBufferSize(4096); // a small window: most of the answer waits on the server's side
+                client.connect(new InetSocketAddress(LOOPBACK, listener.getLocalPort()));
+                client.setSoTimeout(10_000);
+                try (Socket served = listener.accept()) {
+                    client.getOutputStream().write("bob\n".getBytes(StandardCharsets.UTF_8));
+                    assertThat(served.getInputStream().readNBytes(4)).asString(StandardCharsets.UTF_8).isEqualTo("bob\n");
+                    client.getOutputStream().write("and more\n".getBytes(StandardCharsets.UTF_8)); // never read
+                    awaitUnread(served, 9);
+                    served.getOutputStream().write(new byte[answer]); // the whole answer is handed to the kernel
+                    served.shutdownOutput(); // an orderly end is queued behind it, but ...
+                } // ... closing with 9 bytes unread sends a reset instead, and drops what was not sent yet
+
+                var got = readToEnd(client);
+                assertThat(got.getValue()).isInstanceOf(java.net.SocketException.class).hasMessageContaining("reset");
+                assertThat(got.getKey()).as("bytes of the %d-byte answer that arrived", answer).isLessThan(answer);
             }
         }
 
@@ -167,6 +213,38 @@ class HostileClientsTest {
                     throw new AssertionError("readName threw " + e + " for input " + i + " (seed 0xF02205): "
                             + java.util.HexFormat.of().formatHex(input), e);
                 }
+            }
+        }
+
+        @Test
+        void a_client_that_sends_more_after_its_name_still_gets_the_whole_list_and_an_orderly_end() throws Exception {
+            // One slot, so that a free slot means this client's handler has finished with it.
+            try (ClientListTest.Running r = new ClientListTest.Running("virtual", Duration.ofSeconds(10), 1, 1_000);
+                 Socket client = new Socket()) {
+                r.fill(400); // about 50 KiB of JSON, many times the client's window
+                client.setReceiveBufferSize(4096);
+                client.connect(new InetSocketAddress(LOOPBACK, r.server.localAddress().getPort()));
+                client.setSoTimeout(10_000);
+                OutputStream out = client.getOutputStream();
+                out.write("late\n".getBytes(StandardCharsets.UTF_8));
+                InputStream in = client.getInputStream();
+                int first = in.read(); // the answer has begun: the server has read the name, and no more
+                out.write("and more\n".getBytes(StandardCharsets.UTF_8)); // left unread by the name reader
+                out.flush();
+                client.shutdownOutput();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (r.server.freeSlots() == 0) { // the handler has closed the connection: only now read on
+                    assertThat(System.nanoTime()).as("the handler finishes within 10 s").isLessThan(deadline);
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
+
+                byte[] rest = in.readAllBytes(); // throws "Connection reset" if the server reset it
+                byte[] answer = new byte[1 + rest.length];
+                answer[0] = (byte) first;
+                System.arraycopy(rest, 0, answer, 1, rest.length);
+                JsonNode list = ClientListTest.JSON.readTree(answer);
+                assertThat(list.size()).isEqualTo(401);
+                assertThat(list.has("late")).isTrue();
             }
         }
 
