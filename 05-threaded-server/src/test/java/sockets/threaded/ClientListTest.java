@@ -76,6 +76,18 @@ class ClientListTest {
             }
         }
 
+        /**
+         * Waits, 10 s at most, until a connection slot is free again; true if one is. A client sees
+         * its answer end a moment before its handler closes the socket and frees the slot.
+         */
+        boolean awaitFreeSlot() {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.freeSlots() == 0 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000); // not a spin: the handler needs the CPU
+            }
+            return server.freeSlots() > 0;
+        }
+
         void fill(int names) {
             for (int i = 0; i < names; i++) {
                 server.register("client-%05d-".formatted(i) + "x".repeat(47), "127.0.0.1", 40_000 + i % 20_000);

@@ -49,10 +49,10 @@ class FailedConnectionsTest {
 
         synchronized String awaitLine(String part) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!bytes.toString(StandardCharsets.UTF_8).contains(part) && System.nanoTime() < deadline) {
+            while (!text().contains(part) && System.nanoTime() < deadline) {
                 wait(100);
             }
-            return bytes.toString(StandardCharsets.UTF_8);
+            return text();
         }
     }
 

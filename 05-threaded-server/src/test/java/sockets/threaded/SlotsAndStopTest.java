@@ -24,10 +24,7 @@ class SlotsAndStopTest {
                 assertThat(answer.has(name)).isTrue();
                 // The answer ends (FIN) just before the handler frees the slot: wait, bounded, for
                 // the slot to come back, which is what this test is about.
-                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-                while (r.server.freeSlots() == 0 && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
-                }
+                r.awaitFreeSlot();
                 assertThat(r.server.freeSlots()).as("the slot after %s", name).isEqualTo(1);
             }
             String log = r.log.toString(StandardCharsets.UTF_8);
