@@ -46,7 +46,7 @@ public final class Sequence {
     private final Map<String, String> participants = new LinkedHashMap<>();
     private final List<Step> steps = new ArrayList<>();
     private final Map<String, Flow> flows = new HashMap<>();
-    private int missed;
+    private boolean mergeData;
 
     /** What has been seen in one direction of one connection. */
     private static final class Flow {
@@ -54,6 +54,26 @@ public final class Sequence {
         boolean zeroWindow;     // its last acknowledgement closed the window
         boolean synSent;
         boolean handshakeAcked;
+        /** Ranges skipped over: a segment captured after a later one (two CPUs sending), or missed. */
+        final List<long[]> holes = new ArrayList<>();
+
+        /** Whether [start, end) lies in a hole, which it then fills: a late copy, not a retransmission. */
+        boolean fillHole(long start, long end) {
+            for (int i = 0; i < holes.size(); i++) {
+                long[] h = holes.get(i);
+                if ((int) (start - h[0]) >= 0 && (int) (h[1] - end) >= 0) {
+                    holes.remove(i);
+                    if ((int) (start - h[0]) > 0) {
+                        holes.add(new long[] {h[0], start});
+                    }
+                    if ((int) (h[1] - end) > 0) {
+                        holes.add(new long[] {end, h[1]});
+                    }
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     public Sequence(Naming naming) {
@@ -63,6 +83,16 @@ public final class Sequence {
     /** Declares a participant, in the order they are to be drawn. */
     public Sequence participant(String id, String name) {
         participants.put(id, name);
+        return this;
+    }
+
+    /**
+     * Draws consecutive data segments in the same direction as one arrow with their total size
+     * ({@code 12,000 bytes}): for bulk transfers, where how the kernel cuts the bytes into
+     * segments depends on timing and the picture is about something else (a window closing).
+     */
+    public Sequence mergeData() {
+        mergeData = true;
         return this;
     }
 
@@ -85,6 +115,18 @@ public final class Sequence {
             return null;
         }
         Arrow arrow = new Arrow(ends[0], ends[1], label, p.tcp() && p.has(Capture.Packet.RST));
+        if (mergeData && DATA_ONLY.matcher(label).matches()) {
+            int last = steps.size() - 1;
+            while (last >= 0 && steps.get(last) instanceof Note) {
+                last--; // a note says what a program saw meanwhile; the bytes still ran on
+            }
+            if (last >= 0 && steps.get(last) instanceof Arrow previous && previous.from().equals(arrow.from())
+                    && previous.to().equals(arrow.to()) && DATA_ONLY.matcher(previous.label()).matches()) {
+                Arrow merged = new Arrow(arrow.from(), arrow.to(), bytes(size(previous.label()) + p.payloadLength()), false);
+                steps.set(last, merged);
+                return merged;
+            }
+        }
         steps.add(arrow);
         return arrow;
     }
@@ -100,11 +142,12 @@ public final class Sequence {
     }
 
     /**
-     * How many TCP segments were missing from the capture: a segment that starts past the last
-     * byte seen in its direction means frames went by unrecorded (a capture's buffer overflowed).
+     * How many stretches of TCP data are missing from the capture: a segment that starts past the
+     * last byte seen in its direction leaves a hole, which only a copy captured late (frames sent
+     * on two CPUs at once) fills; a hole left means frames went by unrecorded.
      */
     public int missed() {
-        return missed;
+        return flows.values().stream().mapToInt(f -> f.holes.size()).sum();
     }
 
     private String tcpLabel(Capture.Packet p) {
@@ -120,13 +163,18 @@ public final class Sequence {
             long end = (p.sequence() + length) & 0xFFFF_FFFFL;
             if (flow.end >= 0 && !syn) {
                 if ((int) (end - flow.end) <= 0) {
-                    return null; // a retransmission: every byte of it was drawn already
+                    if (!flow.fillHole(p.sequence(), end)) {
+                        return null; // a retransmission: every byte of it was drawn already
+                    }
+                } else {
+                    if ((int) (p.sequence() - flow.end) > 0) {
+                        flow.holes.add(new long[] {flow.end, p.sequence()}); // not seen (yet)
+                    }
+                    flow.end = end;
                 }
-                if ((int) (p.sequence() - flow.end) > 0) {
-                    missed++;
-                }
+            } else {
+                flow.end = end;
             }
-            flow.end = end;
         }
         String window = null;
         if (p.has(Capture.Packet.ACK) && !rst) {
@@ -179,6 +227,12 @@ public final class Sequence {
             case "ETH" -> "frame 0x%04x, %s".formatted(p.ethertype(), bytes(p.frameLength()));
             default -> p.protocol() + " " + bytes(p.payloadLength());
         };
+    }
+
+    private static final java.util.regex.Pattern DATA_ONLY = java.util.regex.Pattern.compile("(PSH )?[\\d,]+ bytes?");
+
+    private static long size(String label) {
+        return Long.parseLong(label.replaceAll("[^\\d]", ""));
     }
 
     /** "1 byte", "6 bytes", "9,000 bytes". */

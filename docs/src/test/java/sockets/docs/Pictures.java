@@ -32,6 +32,12 @@ public final class Pictures {
     public static List<WireScenario> all() {
         List<WireScenario> all = new ArrayList<>();
         all.addAll(sockets.echo.EchoPictures.scenarios());
+        all.addAll(sockets.framing.FramingPictures.scenarios());
+        all.addAll(sockets.select.SelectPictures.scenarios());
+        all.addAll(sockets.udp.UdpPictures.scenarios());
+        all.addAll(sockets.threaded.ThreadedPictures.scenarios());
+        all.addAll(sockets.raw.RawPictures.scenarios());
+        all.addAll(sockets.failure.FailurePictures.scenarios());
         return List.copyOf(all);
     }
 
