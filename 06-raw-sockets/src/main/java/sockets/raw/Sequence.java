@@ -247,9 +247,18 @@ public final class Sequence {
         for (Step step : steps) {
             switch (step) {
                 case Arrow a -> out.append("    ").append(a.from()).append(a.reset() ? "-x" : "->>").append(a.to())
-                        .append(": ").append(a.label()).append('\n');
-                case Note n -> out.append("    Note over ").append(n.over()).append(": ").append(n.text()).append('\n');
+                        .append(": ").append(escape(a.label())).append('\n');
+                case Note n -> out.append("    Note over ").append(n.over()).append(": ").append(escape(n.text())).append('\n');
             }
+        }
+        return out.toString();
+    }
+
+    /** Mermaid ends a statement at ';' and reads '#' as the start of an entity code: write both as entities. */
+    private static String escape(String text) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            out.append(c == '#' ? "#35;" : c == ';' ? "#59;" : String.valueOf(c));
         }
         return out.toString();
     }
