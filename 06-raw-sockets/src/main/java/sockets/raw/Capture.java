@@ -60,7 +60,6 @@ public final class Capture implements AutoCloseable {
     private static final AtomicLong MARKERS = new AtomicLong();
     /** Enough for every header this lesson parses; the lengths come from the headers, not from the bytes kept. */
     private static final int SNAP = 256;
-    private static final boolean DEBUG = Boolean.getBoolean("capture.debug");
 
     private final RawSocket socket;
     private final RawSocket marker;
@@ -95,13 +94,6 @@ public final class Capture implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (System.nanoTime() < deadline) {
             RawSocket.Received r = socket.receive(SNAP, Duration.ofMillis(200));
-            if (r != null && DEBUG) {
-                try {
-                    System.err.println("type " + r.packetType() + " " + parse(r.bytes()));
-                } catch (RuntimeException e) {
-                    System.err.println("type " + r.packetType() + " unparsed");
-                }
-            }
             if (r == null || r.packetType() != RawSocket.PACKET_OUTGOING) {
                 continue; // nothing yet, or the arriving copy of a frame already recorded leaving
             }
