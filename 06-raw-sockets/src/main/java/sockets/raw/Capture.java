@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Records every frame that crosses an interface (in practice {@code lo}), parsed by this lesson's
  * own Ethernet, IPv4, TCP, UDP and ICMP code, for as long as it is open: the engine behind the
- * course's pictures of the wire and behind {@code RawSniff --sequence}.
+ * course's pictures of the wire (the docs module's scenarios, and {@code docs/capture} to watch them).
  *
  * <p>On {@code lo} the kernel shows every frame twice, once leaving and once arriving. A capture
  * keeps the leaving copy ({@link RawSocket#PACKET_OUTGOING}): the kernel hands it to the capture

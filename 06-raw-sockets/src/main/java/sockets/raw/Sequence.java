@@ -11,7 +11,7 @@ import java.util.function.Function;
 /**
  * Turns captured frames into a sequence diagram: who sent what to whom, in order, with the TCP
  * flags and payload sizes a reader needs, and without the noise whose timing varies from run to
- * run. The rules, the same for a picture in a README and for {@code RawSniff --sequence}:
+ * run. The rules, the same for a picture in a README and for the text {@code docs/capture} prints:
  *
  * <ul>
  * <li>every segment with SYN, FIN or RST, and every segment that carries data, is drawn;
