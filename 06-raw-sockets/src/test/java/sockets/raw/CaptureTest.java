@@ -2,27 +2,21 @@ package sockets.raw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import sockets.raw.Capture.Packet;
 
 /**
- * What a capture records of a frame (from crafted frames, no privilege needed) and, on {@code lo}
- * with CAP_NET_RAW, that a sync returns each frame sent before it exactly once.
+ * What a capture records of a frame, from crafted frames: no privilege needed. What a sync returns
+ * is checked where nothing else sends: the docs module's PicturesTest runs every scenario in a
+ * network namespace of its own. On the host's {@code lo}, other programs' traffic can fill the
+ * capture's receive buffer and drop frames (its marker among them), so a test there could fail by
+ * chance.
  */
 @Tag("fix")
-@Timeout(60)
 class CaptureTest {
 
     /** A TCP segment: ports, sequence and acknowledgement numbers, flags, window, a header of {@code headerLength} bytes. */
@@ -65,6 +59,9 @@ class CaptureTest {
         assertThat(p.has(Packet.RST)).isFalse();
         assertThat(p.from()).isEqualTo("127.0.0.1:40000");
         assertThat(p.to()).isEqualTo("127.0.0.2:5001");
+        Packet portZero = new Packet("UDP", Ethernet.IPV4, 42, "127.0.0.1", 0, "127.0.0.2", 0, 0, 0, 0, -1, 0, -1);
+        assertThat(portZero.from()).isEqualTo("127.0.0.1:0");
+        assertThat(portZero.to()).isEqualTo("127.0.0.2:0");
     }
 
     @Test
@@ -122,43 +119,5 @@ class CaptureTest {
     void starting_on_an_interface_that_does_not_exist_fails_with_a_raw_socket_error() {
         // Without CAP_NET_RAW the socket itself is refused; with it, the interface is unknown: the same type either way.
         assertThatThrownBy(() -> Capture.start("no-such-if9")).isInstanceOf(RawSocketException.class);
-    }
-
-    /** On {@code lo}, for real: needs Linux and CAP_NET_RAW, and skips saying so without them. */
-    @Nested
-    @EnabledOnOs(value = OS.LINUX, disabledReason = "AF_PACKET raw sockets are Linux only")
-    class OnLoopback {
-
-        private static Capture start() throws RawSocketException {
-            try {
-                return Capture.start("lo");
-            } catch (RawSocketException e) {
-                assumeTrue(!e.permissionDenied(), "needs CAP_NET_RAW (run as root): " + e.getMessage());
-                throw e;
-            }
-        }
-
-        private static List<Packet> fromTo(List<Packet> packets, int sourcePort, int destinationPort) {
-            return packets.stream().filter(p -> p.sourcePort() == sourcePort && p.destinationPort() == destinationPort).toList();
-        }
-
-        @Test
-        void a_sync_returns_every_frame_sent_before_it_once_its_leaving_copy_and_never_a_marker() throws Exception {
-            InetAddress loopback = InetAddress.getByName("127.0.0.1");
-            try (Capture capture = start();
-                 Capture other = start();
-                 DatagramSocket a = new DatagramSocket(0, loopback);
-                 DatagramSocket b = new DatagramSocket(0, loopback)) {
-                capture.sync(); // whatever came before
-                a.send(new DatagramPacket(new byte[100], 100, b.getLocalSocketAddress()));
-                other.sync(); // another capture's marker goes by first
-                a.send(new DatagramPacket(new byte[7], 7, b.getLocalSocketAddress()));
-                List<Packet> seen = capture.sync();
-                assertThat(fromTo(seen, a.getLocalPort(), b.getLocalPort())).extracting(Packet::protocol, Packet::payloadLength)
-                        .containsExactly(org.assertj.core.groups.Tuple.tuple("UDP", 100), org.assertj.core.groups.Tuple.tuple("UDP", 7));
-                assertThat(seen).as("markers, this capture's or another's").noneMatch(p -> p.from().equals("02:00:00:00:00:fe"));
-                assertThat(fromTo(capture.sync(), a.getLocalPort(), b.getLocalPort())).as("already returned").isEmpty();
-            }
-        }
     }
 }

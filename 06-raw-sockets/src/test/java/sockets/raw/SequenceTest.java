@@ -183,6 +183,7 @@ class SequenceTest {
         Sequence s = connected();
         s.add(tcp(true, ACK, 111, 10));  // hole 101-110
         assertThat(s.add(tcp(true, ACK, 109, 4))).as("109-112 reaches past the hole").isNull();
+        assertThat(s.add(tcp(true, ACK, 99, 4))).as("99-102 starts before it").isNull();
         assertThat(s.missed()).isEqualTo(1);
     }
 
@@ -195,6 +196,14 @@ class SequenceTest {
         assertThat(label(s.add(tcp(true, ACK, 5, 3)))).isEqualTo("3 bytes");
         assertThat(s.add(tcp(true, ACK, 0xFFFF_FFF1L, 20))).isNull();
         assertThat(s.missed()).isZero();
+    }
+
+    @Test
+    void a_flow_whose_next_byte_is_number_zero_still_knows_a_retransmission() {
+        Sequence s = picture();
+        s.add(tcp(true, SYN, 0xFFFF_FFFEL, 0));
+        assertThat(label(s.add(tcp(true, ACK, 0xFFFF_FFFFL, 1)))).isEqualTo("1 byte"); // the next byte is number 0
+        assertThat(s.add(tcp(true, ACK, 0xFFFF_FFFFL, 1))).isNull();
     }
 
     @Test
@@ -267,6 +276,10 @@ class SequenceTest {
         s.note("C", "before anything");
         s.add(tcp(true, ACK, 1, 10)); // no SYN seen: drawn as it is
         assertThat(labels(s)).containsExactly("note C before anything", "C>S 10 bytes");
+        Sequence first = new Sequence(BY_PORT).mergeData();
+        first.add(tcp(true, ACK, 1, 10));
+        first.add(tcp(true, ACK, 11, 10));
+        assertThat(labels(first)).as("the very first step merges too").containsExactly("C>S 20 bytes");
     }
 
     @Test
@@ -312,7 +325,7 @@ class SequenceTest {
         Sequence s = connected();
         List<Sequence.Step> steps = s.steps();
         assertThatThrownBy(() -> steps.add(new Note("C", "x"))).isInstanceOf(UnsupportedOperationException.class);
-        s.note("C", "later");
+        assertThat(s.note("C", "later")).isSameAs(s);
         assertThat(steps).hasSize(3);
         assertThat(s.steps()).hasSize(4);
     }
