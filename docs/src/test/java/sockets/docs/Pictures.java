@@ -21,7 +21,10 @@ import sockets.raw.Sequence;
  * whose only interface is {@code lo}, so that the capture sees the scenarios' traffic and nothing
  * else, and the traffic reaches nothing else: it refuses to run anywhere else.
  *
- * <pre>Pictures [--mermaid] [--repeat N] all | LESSON... | NAME...</pre>
+ * With {@code --update} it rewrites, from the wire, every marked diagram in the Markdown whose
+ * arrows no longer match (see {@link PicturesTest#rewrite}).
+ *
+ * <pre>Pictures [--mermaid | --update] [--repeat N] all | LESSON... | NAME...</pre>
  */
 public final class Pictures {
 
@@ -62,11 +65,13 @@ public final class Pictures {
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         boolean mermaid = false;
+        boolean update = false;
         int repeat = 1;
         List<String> names = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mermaid" -> mermaid = true;
+                case "--update" -> update = true;
                 case "--repeat" -> repeat = Integer.parseInt(args[++i]);
                 default -> names.add(args[i]);
             }
@@ -86,7 +91,8 @@ public final class Pictures {
             System.exit(1);
         }
         int failures = 0;
-        for (int round = 0; round < repeat; round++) {
+        java.util.Map<String, String> captured = new java.util.LinkedHashMap<>();
+        for (int round = 0; round < (update ? 1 : repeat); round++) {
             for (WireScenario scenario : scenarios) {
                 try (Capture capture = Capture.start("lo")) {
                     capture.sync(); // whatever came before is not this scenario's
@@ -94,7 +100,9 @@ public final class Pictures {
                     if (picture.missed() > 0) {
                         throw new IllegalStateException("the capture missed " + picture.missed() + " segments");
                     }
-                    if (mermaid) {
+                    if (update) {
+                        captured.put(scenario.name(), picture.mermaid());
+                    } else if (mermaid) {
                         out.print("<!-- wire: " + scenario.name() + " -->\n```mermaid\n" + picture.mermaid() + "```\n\n");
                     } else {
                         out.println("== " + scenario.name() + ": " + scenario.about());
@@ -106,6 +114,14 @@ public final class Pictures {
                     e.printStackTrace();
                 }
             }
+        }
+        if (update && failures == 0) {
+            List<String> rewritten = PicturesTest.rewrite(captured);
+            rewritten.forEach(where -> out.println("rewrote " + where));
+            out.println(rewritten.isEmpty() ? "every diagram of these scenarios matches the wire" : "rewrote "
+                    + rewritten.size() + " diagram(s); check them with git diff");
+        } else if (update) {
+            System.err.println("capture: nothing rewritten, because a scenario failed");
         }
         System.exit(failures == 0 ? 0 : 1);
     }

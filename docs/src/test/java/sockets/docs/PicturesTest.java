@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Timeout;
  * network namespace) and compares each marked diagram with the capture: who sent to whom, SYN,
  * FIN and RST, payload sizes, window 0, in order. Notes, participant names and words around the
  * flags and sizes are the writer's. A sequence diagram that is not a capture (an idea such as four
- * buffers) is marked {@code <!-- concept: name -->} instead and is not compared. Run with
- * {@code -Dwire.update=true} (as root) to write every marked diagram from the wire.
+ * buffers) is marked {@code <!-- concept: name -->} instead and is not compared. To rewrite the
+ * diagrams that no longer match from the wire: {@code sudo docs/capture --update} (or, as root,
+ * this test with {@code -Dwire.update=true}).
  */
 @Timeout(120)
 class PicturesTest {
@@ -46,8 +47,7 @@ class PicturesTest {
     private static final Pattern SIZE = Pattern.compile("(\\d[\\d,]*)\\s+bytes?\\b");
     private static final List<String> COMPARED = List.of("SYN", "FIN", "RST", "UDP", "ICMP", "frame", "window 0", "window opens");
     private static final boolean UPDATE = Boolean.getBoolean("wire.update");
-    private static final String UPDATE_COMMAND =
-            "sudo ./mvnw -pl docs -am verify -Dtest=PicturesTest -Dsurefire.failIfNoSpecifiedTests=false -Dwire.update=true";
+    private static final String UPDATE_COMMAND = "sudo docs/capture --update";
 
     /** A marked diagram in a Markdown file. */
     record Diagram(Path file, int line, String scenario, String body) {
@@ -131,8 +131,11 @@ class PicturesTest {
             assumeTrue(onPath(tool), "needs " + tool + " (unshare: util-linux; ip: iproute2) to make the namespace");
         }
         Map<String, String> wire = capture();
+        if (UPDATE) {
+            rewrite(wire).forEach(where -> System.out.println("PicturesTest: rewrote " + where));
+            return;
+        }
         List<String> problems = new ArrayList<>();
-        Map<Path, String> updated = new LinkedHashMap<>();
         for (Diagram d : diagrams()) {
             String captured = wire.get(d.scenario());
             if (captured == null) {
@@ -143,20 +146,33 @@ class PicturesTest {
                 problems.add(d.where() + ": " + difference + "\n  The wire showed:\n" + arrows(captured).stream()
                         .map(a -> "    " + a).reduce((a, b) -> a + "\n" + b).orElse("    (nothing)"));
             }
-            if (UPDATE) {
-                String text = updated.computeIfAbsent(d.file(), Repository::read);
-                updated.put(d.file(), text.replace("<!-- wire: " + d.scenario() + " -->\n```mermaid\n" + d.body() + "```",
-                        "<!-- wire: " + d.scenario() + " -->\n```mermaid\n" + captured + "```"));
-            }
-        }
-        if (UPDATE) {
-            for (Map.Entry<Path, String> e : updated.entrySet()) {
-                Files.writeString(e.getKey(), e.getValue());
-            }
-            return;
         }
         assertThat(problems).as("diagrams that no longer match the wire; fix each arrow as shown (notes and names are"
                 + " free), or rewrite every diagram from the wire with: " + UPDATE_COMMAND).isEmpty();
+    }
+
+    /**
+     * Rewrites from {@code wire} (scenario name → Mermaid body, as captured) every marked diagram
+     * whose arrows no longer match it; a diagram that still matches keeps its notes and names as
+     * written. Files are rewritten in place, so they keep their owner. Returns what was rewritten.
+     */
+    static List<String> rewrite(Map<String, String> wire) throws IOException {
+        Map<Path, String> updated = new LinkedHashMap<>();
+        List<String> rewritten = new ArrayList<>();
+        for (Diagram d : diagrams()) {
+            String captured = wire.get(d.scenario());
+            if (captured == null || compare(d.body(), captured) == null) {
+                continue;
+            }
+            String marker = "<!-- wire: " + d.scenario() + " -->\n```mermaid\n";
+            String text = updated.computeIfAbsent(d.file(), Repository::read);
+            updated.put(d.file(), text.replace(marker + d.body() + "```", marker + captured + "```"));
+            rewritten.add(d.where());
+        }
+        for (Map.Entry<Path, String> e : updated.entrySet()) {
+            Files.writeString(e.getKey(), e.getValue());
+        }
+        return rewritten;
     }
 
     /** Runs every scenario in a child JVM in a private network namespace: scenario name → its Mermaid body. */
