@@ -173,28 +173,40 @@ final class Glossary {
         return new Scan(uses, links);
     }
 
+    /** The first uses in a README that break the rule, with what it takes to link them from there. */
+    private record Untaught(List<Use> uses, List<Link> links, String relativeGlossary) {
+        String link(Use use) {
+            return "[" + use.text().replaceAll("\\s+", " ") + "](" + relativeGlossary + "#" + use.entry().anchor() + ")";
+        }
+    }
+
+    private Untaught untaught(Path file, String readme, Path glossary) {
+        Scan scan = scan(readme);
+        Path dir = file.toAbsolutePath().getParent();
+        Set<Entry> seen = new java.util.HashSet<>();
+        List<Use> untaught = new ArrayList<>();
+        for (Use use : scan.uses()) {
+            if (seen.add(use.entry()) // only the first use of each entry matters
+                    && !linkedToEntry(use, scan.links(), dir, glossary) && !definedInBold(readme, use)) {
+                untaught.add(use);
+            }
+        }
+        return new Untaught(untaught, scan.links(), dir.relativize(glossary.toAbsolutePath()).toString().replace('\\', '/'));
+    }
+
     /**
      * What is wrong with {@code readme} (the text of the file at {@code file}): one line per word
      * whose first use is neither a link to its entry in {@code glossary} nor the word alone in bold.
      * Each says where, which word, and the exact link to write there.
      */
     List<String> firstUseProblems(Path file, String readme, Path glossary, String where) {
-        Scan scan = scan(readme);
-        Path dir = file.toAbsolutePath().getParent();
-        String relative = dir.relativize(glossary.toAbsolutePath()).toString().replace('\\', '/');
-        Set<Entry> seen = new java.util.HashSet<>();
+        Untaught untaught = untaught(file, readme, glossary);
         List<String> problems = new ArrayList<>();
-        for (Use use : scan.uses()) {
-            if (!seen.add(use.entry())) {
-                continue; // only the first use of each entry matters
-            }
-            if (linkedToEntry(use, scan.links(), dir, glossary) || definedInBold(readme, use)) {
-                continue;
-            }
+        for (Use use : untaught.uses()) {
             String word = use.text().replaceAll("\\s+", " ");
             problems.add(where + " line " + lineOf(readme, use.start()) + ": \"" + word + "\" is a glossary word (entry \""
                     + use.entry().heading() + "\"), first used here without being taught: " + excerpt(readme, use)
-                    + "\n    Make this first use a link: [" + word + "](" + relative + "#" + use.entry().anchor() + ")"
+                    + "\n    Make this first use a link: " + untaught.link(use)
                     + "\n    or, if the lesson defines the word right here, write it alone in bold, **" + word
                     + "**, and say what it means in the same sentence.");
         }
@@ -207,21 +219,14 @@ final class Glossary {
      * writer to rephrase).
      */
     String linkFirstUses(Path file, String readme, Path glossary) {
-        Scan scan = scan(readme);
-        Path dir = file.toAbsolutePath().getParent();
-        String relative = dir.relativize(glossary.toAbsolutePath()).toString().replace('\\', '/');
-        Set<Entry> seen = new java.util.HashSet<>();
-        List<Use> toLink = new ArrayList<>();
-        for (Use use : scan.uses()) {
-            if (seen.add(use.entry()) && !definedInBold(readme, use)
-                    && scan.links().stream().noneMatch(l -> l.textStart() <= use.start() && use.start() < l.textEnd())) {
-                toLink.add(use);
-            }
-        }
+        Untaught untaught = untaught(file, readme, glossary);
         StringBuilder out = new StringBuilder(readme);
-        for (int i = toLink.size() - 1; i >= 0; i--) {
-            Use use = toLink.get(i);
-            out.replace(use.start(), use.end(), "[" + use.text() + "](" + relative + "#" + use.entry().anchor() + ")");
+        for (int i = untaught.uses().size() - 1; i >= 0; i--) {
+            Use use = untaught.uses().get(i);
+            if (untaught.links().stream().noneMatch(l -> l.textStart() <= use.start() && use.start() < l.textEnd())) {
+                out.replace(use.start(), use.end(), "[" + use.text() + "](" + untaught.relativeGlossary() + "#"
+                        + use.entry().anchor() + ")");
+            }
         }
         return out.toString();
     }
