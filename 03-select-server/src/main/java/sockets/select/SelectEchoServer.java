@@ -161,7 +161,7 @@ public final class SelectEchoServer implements Programs.Server {
                 return; // readiness said "probably": nothing is pending after all (S-09)
             }
             if (counters.openConnections() >= maxConnections) {
-                refusedSinceLog++; // closed before anything is read: the client sees an orderly FIN
+                refusedSinceLog++; // closed unread: a FIN, or a reset if its bytes are already here
                 counters.refusedOne();
                 closeQuietly(channel);
                 continue;

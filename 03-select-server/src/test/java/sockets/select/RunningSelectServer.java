@@ -2,12 +2,14 @@ package sockets.select;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /** A {@link SelectEchoServer} on a free loopback port, its loop on its own thread, its log kept. */
 final class RunningSelectServer implements AutoCloseable {
@@ -23,9 +25,15 @@ final class RunningSelectServer implements AutoCloseable {
     }
 
     RunningSelectServer(int highWater, int maxConnections, Duration idle) throws IOException {
+        this(highWater, maxConnections, idle, UnaryOperator.identity());
+    }
+
+    /** {@code logThrough} wraps the stream the server logs to: a test can hold the loop in a log line. */
+    RunningSelectServer(int highWater, int maxConnections, Duration idle, UnaryOperator<OutputStream> logThrough)
+            throws IOException {
         server = SelectEchoServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), highWater,
                 maxConnections, idle,
-                new PrintStream(log, true, StandardCharsets.UTF_8));
+                new PrintStream(logThrough.apply(log), true, StandardCharsets.UTF_8));
         thread = Thread.ofPlatform().name("test-select-server").start(() -> {
             try {
                 server.serve();

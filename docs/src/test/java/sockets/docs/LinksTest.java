@@ -58,10 +58,7 @@ class LinksTest {
         Set<String> anchors = new HashSet<>();
         Matcher m = HEADING.matcher(FENCE.matcher(markdown).replaceAll(""));
         while (m.find()) {
-            String text = m.group(1).replaceAll("`", "").replaceAll("\\[([^\\]]*)\\]\\([^)]*\\)", "$1");
-            String slug = Normalizer.normalize(text, Normalizer.Form.NFC).toLowerCase(Locale.ROOT)
-                    .replaceAll("[^\\p{L}\\p{N}\\s_-]", "")
-                    .replace(' ', '-');
+            String slug = slug(m.group(1));
             String unique = slug;
             for (int i = 1; anchors.contains(unique); i++) {
                 unique = slug + "-" + i;
@@ -69,5 +66,13 @@ class LinksTest {
             anchors.add(unique);
         }
         return anchors;
+    }
+
+    /** A heading's anchor as GitHub makes it (before the -1 -2 of repeats). */
+    static String slug(String heading) {
+        String text = heading.replaceAll("`", "").replaceAll("\\[([^\\]]*)\\]\\([^)]*\\)", "$1");
+        return Normalizer.normalize(text, Normalizer.Form.NFC).toLowerCase(Locale.ROOT)
+                .replaceAll("[^\\p{L}\\p{N}\\s_-]", "")
+                .replace(' ', '-');
     }
 }
