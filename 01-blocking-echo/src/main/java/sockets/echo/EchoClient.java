@@ -100,7 +100,9 @@ public final class EchoClient {
         sender.finish();
         return echo;
     }
+    // end::round-trip[]
 
+    // tag::read-exactly[]
     /** Reads exactly {@code n} bytes, however many reads that takes, or fails with EOFException. */
     public static byte[] readExactly(InputStream in, int n) throws IOException {
         byte[] bytes = in.readNBytes(n); // loops over read() until n bytes or end of stream
@@ -109,7 +111,7 @@ public final class EchoClient {
         }
         return bytes;
     }
-    // end::round-trip[]
+    // end::read-exactly[]
 
     /**
      * Streams {@code source} to the server and everything the server sends back to {@code sink},
