@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class LearnerPathTest {
 
     /** The lessons whose README has been rewritten into the learner path. Add a lesson when it passes. */
-    static final Set<String> CONVERTED = Set.of("01-blocking-echo");
+    static final Set<String> CONVERTED = Set.of("01-blocking-echo", "02-framing");
 
     static final int MAX_WORDS = 2_000;
     static final String BEHIND = "## Behind the lesson";
@@ -102,7 +102,7 @@ class LearnerPathTest {
         }
         String prose = INLINE_CODE.matcher(prose(path)).replaceAll(" ");
         Matcher id = CATALOGUE_ID.matcher(prose);
-        List<String> ids = new ArrayList<>();
+        Set<String> ids = new java.util.LinkedHashSet<>();
         while (id.find()) {
             if (!NOT_IDS.contains(id.group())) {
                 ids.add(id.group());
@@ -123,6 +123,9 @@ class LearnerPathTest {
         int previous = -1;
         String previousHeading = null;
         for (String heading : ORDER) {
+            if (heading.equals(BEHIND) && path.length() == markdown.length()) {
+                continue; // reported above
+            }
             Matcher h = Pattern.compile("^" + Pattern.quote(heading) + "\\b.*$", Pattern.MULTILINE).matcher(markdown);
             if (!h.find()) {
                 problems.add(name + ": no \"" + heading + "\" section");
