@@ -38,6 +38,7 @@ final class OutputQueue {
         }
     }
 
+    // tag::write-to[]
     /** Writes as much as the channel takes now; returns how much that was (0 when it is full). */
     long writeTo(WritableByteChannel channel) throws IOException {
         long total = 0;
@@ -53,6 +54,7 @@ final class OutputQueue {
         }
         return total;
     }
+    // end::write-to[]
 
     boolean isEmpty() {
         return bytes == 0;
