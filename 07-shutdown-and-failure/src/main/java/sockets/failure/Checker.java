@@ -33,7 +33,7 @@ public final class Checker {
     public static List<Stage> stages() {
         return List.of(
                 new Stage("a request ended by a half-close gets its answer, then end of stream",
-                        "the half-close is the end of the request (D-04); the server's close is the end of the answer",
+                        "the half-close is the end of the request; the server's close is the end of the answer",
                         s -> exchange(s, "hello, server".getBytes(StandardCharsets.US_ASCII), false)),
                 new Stage("a request in single-byte pieces is answered whole",
                         "the request is everything before end of stream, however it was split", s -> {

@@ -33,7 +33,7 @@ public final class Demo {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         try (HalfCloseServer server = HalfCloseServer.bind(new InetSocketAddress(loopback, 0), Duration.ofSeconds(2), 1 << 20, quiet)) {
             Thread serving = Thread.ofPlatform().start(server::serve);
-            out.println("== The pitfall: a request with no end (D-04) ==");
+            out.println("== The pitfall: a request with no end ==");
             try (Socket s = new Socket(loopback, server.localAddress().getPort())) {
                 s.setSoTimeout(1_000);
                 try {
@@ -56,7 +56,7 @@ public final class Demo {
         }
 
         out.println();
-        out.println("== The pitfall: the peer dies hard, and a blocking read waits for ever (D-06) ==");
+        out.println("== The pitfall: the peer dies hard, and a blocking read waits for ever ==");
         try (ServerSocket echo = new ServerSocket(0, 50, loopback);
              FaultProxy proxy = FaultProxy.start(new InetSocketAddress(loopback, 0),
                      (InetSocketAddress) echo.getLocalSocketAddress(), "pass", quiet)) {

@@ -107,6 +107,7 @@ public final class HalfCloseServer implements Programs.Server {
     public void serve() {
         try {
             while (!closed) {
+                // tag::accept[]
                 Socket client;
                 try {
                     client = listener.accept();
@@ -122,6 +123,7 @@ public final class HalfCloseServer implements Programs.Server {
                     refuse(client);
                     continue;
                 }
+                // end::accept[]
                 connections.add(client);
                 if (closed) { // close() may have run between accept and add, and not seen this one
                     closeQuietly(client);
@@ -139,6 +141,7 @@ public final class HalfCloseServer implements Programs.Server {
     private void handle(Socket client) {
         String peer = Programs.hostPort(client.getRemoteSocketAddress());
         try {
+            // tag::request[]
             // One deadline for the whole request: a timeout per read would let a client that
             // sends a byte every few seconds keep this connection for ever.
             InputStream in = new DeadlineInputStream(client, readTimeout);
@@ -151,6 +154,7 @@ public final class HalfCloseServer implements Programs.Server {
                 answer = new String(request, StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
                 log.println(peer + ": answered a request of " + request.length + " bytes");
             }
+            // end::request[]
             writeWithin(client, answer.getBytes(StandardCharsets.UTF_8));
             client.shutdownOutput(); // "that is all": the client's read returns -1
             drain(client); // read what the client may still send, so close() sends FIN, not RST
@@ -170,6 +174,7 @@ public final class HalfCloseServer implements Programs.Server {
         }
     }
 
+    // tag::drain[]
     /** Reads and discards until end of stream, for at most {@link #DRAIN_TIME} and {@link #DRAIN_BYTES}. */
     private static void drain(Socket client) throws IOException {
         InputStream in = new DeadlineInputStream(client, DRAIN_TIME);
@@ -184,6 +189,7 @@ public final class HalfCloseServer implements Programs.Server {
             // the client keeps its side open; closing now is the best we can do
         }
     }
+    // end::drain[]
     // end::handle[]
 
     /** Reads from a socket with one deadline for all of it, rather than a timeout for each read. */
@@ -197,6 +203,7 @@ public final class HalfCloseServer implements Programs.Server {
             this.deadline = System.nanoTime() + limit.toNanos();
         }
 
+        // tag::deadline[]
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             long left = deadline - System.nanoTime();
@@ -206,6 +213,7 @@ public final class HalfCloseServer implements Programs.Server {
             socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left))));
             return super.read(b, off, len);
         }
+        // end::deadline[]
 
         @Override
         public int read() throws IOException {
@@ -214,6 +222,7 @@ public final class HalfCloseServer implements Programs.Server {
         }
     }
 
+    // tag::bounded-write[]
     /** Writes all of {@code bytes}, or closes the socket if the client has not taken them in time. */
     private void writeWithin(Socket client, byte[] bytes) throws IOException {
         ScheduledFuture<?> guard;
@@ -232,6 +241,7 @@ public final class HalfCloseServer implements Programs.Server {
             guard.cancel(false);
         }
     }
+    // end::bounded-write[]
 
     private void refuse(Socket client) {
         log.println(Programs.hostPort(client.getRemoteSocketAddress()) + ": refused, already serving "

@@ -58,6 +58,7 @@ class HalfCloseServerTest {
     @Tag("pitfall")
     class Pitfall {
 
+        // tag::pitfall[]
         @Test
         void without_a_half_close_the_server_waits_for_the_end_of_the_request_and_never_answers_it() throws IOException {
             try (Socket s = connect()) {
@@ -66,6 +67,7 @@ class HalfCloseServerTest {
                         .isInstanceOf(SocketTimeoutException.class);
             }
         }
+        // end::pitfall[]
     }
 
     @Nested

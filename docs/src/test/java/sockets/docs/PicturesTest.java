@@ -127,8 +127,9 @@ class PicturesTest {
     void every_marked_diagram_matches_what_the_wire_shows() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")) || isRoot(),
                 "needs root: the scenarios run in a private network namespace and are captured with a raw socket");
-        for (String tool : List.of("unshare", "ip")) {
-            assumeTrue(onPath(tool), "needs " + tool + " (unshare: util-linux; ip: iproute2) to make the namespace");
+        for (String tool : List.of("unshare", "ip", "nft")) {
+            assumeTrue(onPath(tool), "needs " + tool + " (unshare: util-linux; ip: iproute2, to make the namespace;"
+                    + " nft: nftables, to drop every packet in the dead-peer picture)");
         }
         Map<String, String> wire = capture();
         if (UPDATE) {

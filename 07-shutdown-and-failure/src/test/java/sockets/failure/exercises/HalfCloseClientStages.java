@@ -98,7 +98,7 @@ class HalfCloseClientStages {
                 if (cause instanceof SocketTimeoutException) {
                     throw Teach.failure(hex(request), "no answer: the read timed out after 2 s",
                             "the answer, then end of stream", "the server answers only at the end of your request; without"
-                                    + " shutdownOutput() it is still waiting for the end of your request (D-04)" + README);
+                                    + " shutdownOutput() it is still waiting for the end of your request" + README);
                 }
                 if (cause instanceof Exception ex) {
                     throw ex;
