@@ -160,8 +160,8 @@ public final class Wire {
             if (receiveBuffer > 0) {
                 socket.setReceiveBufferSize(receiveBuffer);
             }
-            socket.setSoTimeout((int) patience.toMillis());
-            socket.connect(target, (int) patience.toMillis());
+            socket.setSoTimeout(Timeouts.millis(patience));
+            socket.connect(target, Timeouts.millis(patience));
             return new Peer(this, socket, "c" + peers.incrementAndGet());
         }
 
@@ -170,7 +170,7 @@ public final class Wire {
             DatagramSocket socket = new DatagramSocket(new InetSocketAddress(target.getAddress().isLoopbackAddress()
                     ? target.getAddress() : InetAddress.getByName("0.0.0.0"), 0));
             open.add(socket);
-            socket.setSoTimeout((int) patience.toMillis());
+            socket.setSoTimeout(Timeouts.millis(patience));
             return socket;
         }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
+import sockets.cli.Timeouts;
 
 /**
  * Sends bytes to an echo server and prints exactly what comes back.
@@ -61,7 +62,7 @@ public final class EchoClient {
         for (InetAddress address : addresses) {
             Socket socket = new Socket();
             try {
-                socket.connect(new InetSocketAddress(address, port), Math.toIntExact(timeout.toMillis()));
+                socket.connect(new InetSocketAddress(address, port), Timeouts.millis(timeout)); // never 0: 0 is forever
                 return socket;
             } catch (IOException e) {
                 socket.close();
@@ -255,7 +256,7 @@ public final class EchoClient {
 
         String target = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         try (Socket socket = connect(host, port, timeout)) {
-            socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+            socket.setSoTimeout(Timeouts.millis(timeout));
             if (words.isEmpty()) {
                 stream(socket, stdin, out);
             } else {

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
+import sockets.cli.Timeouts;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Set;
@@ -76,6 +77,7 @@ public final class EchoServer implements Programs.Server {
     /** Binds and listens; call {@link #serve()} to start accepting. */
     public static EchoServer bind(InetSocketAddress address, Duration idleTimeout, PrintStream log)
             throws IOException {
+        Timeouts.require(idleTimeout, "idle timeout"); // before binding: 0 would mean "never time out"
         ServerSocket listener = new ServerSocket();
         try {
             listener.bind(address);
@@ -125,7 +127,7 @@ public final class EchoServer implements Programs.Server {
         log.println("connection from " + peer);
         AtomicBoolean stalled = new AtomicBoolean();
         try (client) {
-            client.setSoTimeout(Math.toIntExact(idleTimeout.toMillis()));
+            client.setSoTimeout(Timeouts.millis(idleTimeout));
             long echoed = echo(client, stalled);
             log.println(peer + " closed its side; echoed " + echoed + " bytes");
         } catch (SocketTimeoutException e) {
@@ -157,7 +159,7 @@ public final class EchoServer implements Programs.Server {
             ScheduledFuture<?> guard = watchdog.schedule(() -> {
                 stalled.set(true);
                 closeQuietly(client);
-            }, idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            }, Timeouts.nanos(idleTimeout), TimeUnit.NANOSECONDS);
             try {
                 out.write(buffer, 0, n); // loops until all n bytes are queued: this is sendall
             } finally {

@@ -30,6 +30,11 @@ final class RunningEchoServer implements AutoCloseable {
         return new RunningEchoServer(idleTimeout);
     }
 
+    /** The thread the server serves on, for measuring what it allocates. */
+    Thread thread() {
+        return thread;
+    }
+
     int port() {
         return server.localAddress().getPort();
     }

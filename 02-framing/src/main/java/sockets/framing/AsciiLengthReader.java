@@ -7,6 +7,10 @@ import java.util.Arrays;
 /**
  * The HOWTO's variant of a length prefix: five ASCII digits, then the body ({@code 00012hello world!}).
  * Kept because it teaches the split-prefix pitfall (F-10); prefer {@link LengthPrefixedReader}.
+ *
+ * <p><b>Not resumable</b>: after a read timeout ({@code SocketTimeoutException}) inside a frame,
+ * the bytes of that frame read so far are lost and the reader has lost its place in the stream.
+ * Use it without a read timeout, or close the connection on one.
  */
 public final class AsciiLengthReader implements FrameReader {
 

@@ -1,6 +1,7 @@
 package sockets.framing;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -8,6 +9,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import sockets.cli.Timeouts;
 
 /**
  * Python's {@code sendall} for a {@link SocketChannel}. {@code SocketChannel.write} is Python's
@@ -24,6 +26,11 @@ public final class ChannelWriter {
      * Writes every remaining byte of {@code buffer}. When the send buffer is full, {@code write}
      * returns 0; that is not a broken connection (BUG-26), it means "wait until there is room",
      * which a selector does without spinning. Fails if the peer takes nothing for {@code stall}.
+     *
+     * @throws SocketTimeoutException the peer took no data for {@code stall}
+     * @throws InterruptedIOException the thread was interrupted while waiting for room (its
+     *     interrupt status stays set); an interrupt during a blocking write closes the channel and
+     *     throws {@link java.nio.channels.ClosedByInterruptException}, as channels always do
      */
     public static void writeFully(SocketChannel channel, ByteBuffer buffer, Duration stall) throws IOException {
         Selector selector = null;
@@ -37,8 +44,12 @@ public final class ChannelWriter {
                     selector = Selector.open();
                     channel.register(selector, SelectionKey.OP_WRITE);
                 }
-                if (selector.select(Math.max(1, stall.toMillis())) == 0) {
-                    throw new SocketTimeoutException("the peer took no data for " + stall.toMillis() + " ms");
+                int ready = selector.select(Timeouts.millis(stall)); // never select(0): that waits forever
+                if (Thread.currentThread().isInterrupted()) { // an interrupt wakes select: not the peer's doing
+                    throw new InterruptedIOException("interrupted while waiting for the peer to take data");
+                }
+                if (ready == 0) {
+                    throw new SocketTimeoutException("the peer took no data for " + Timeouts.millis(stall) + " ms");
                 }
                 selector.selectedKeys().clear();
             }

@@ -9,8 +9,14 @@ import java.util.Arrays;
  * before any decoding, so a multi-byte UTF-8 character split between two reads is whole again by
  * the time the frame is decoded (F-07). The delimiter is not part of the frame returned.
  *
- * <p>Memory per reader is at most {@code maxFrame + delimiter length} bytes: a peer that never
- * sends the delimiter gets a {@link FramingException}, not an ever-growing buffer.
+ * <p>Memory: the buffer grows with a long frame to at most {@code maxFrame + delimiter length}
+ * bytes, and shrinks back to 8 KiB once that frame is returned; a peer that never sends the
+ * delimiter gets a {@link FramingException}, not an ever-growing buffer. While a frame of the limit
+ * is returned, the buffer and the returned copy exist together (about twice the limit); between
+ * frames the reader holds 8 KiB plus any bytes already read of the next frames.
+ *
+ * <p>Resumable: a read timeout ({@code SocketTimeoutException}) loses nothing; the next
+ * {@link #readFrame()} goes on with the bytes already read.
  */
 public final class DelimitedReader implements FrameReader {
 
@@ -18,6 +24,7 @@ public final class DelimitedReader implements FrameReader {
     private final byte[] delimiter;
     private final int maxFrame;
     private final int capacity;
+    private final int small; // the buffer's size between long frames
     private byte[] buffer;
     private int start; // the unread bytes are buffer[start, end)
     private int end;
@@ -31,7 +38,8 @@ public final class DelimitedReader implements FrameReader {
         this.delimiter = delimiter.clone();
         this.maxFrame = Frames.checkLimit(Math.min(maxFrame, Frames.LARGEST_LIMIT - delimiter.length));
         this.capacity = this.maxFrame + delimiter.length;
-        this.buffer = new byte[Math.min(8192, capacity)];
+        this.small = Math.min(8192, capacity);
+        this.buffer = new byte[small];
     }
 
     /** Lines ended by {@code \n}. */
@@ -48,6 +56,7 @@ public final class DelimitedReader implements FrameReader {
                 byte[] frame = Arrays.copyOfRange(buffer, start, at);
                 start = at + delimiter.length; // what follows stays for the next call (F-09)
                 scanned = 0;
+                shrink();
                 return frame;
             }
             // A delimiter may straddle the end of what we have; rescan its first bytes next time.
@@ -86,6 +95,32 @@ public final class DelimitedReader implements FrameReader {
             }
         }
         return true;
+    }
+
+    /**
+     * Bytes already read from the stream that belong to the frames after the one last returned: the
+     * next frame has begun arriving, though no read of the stream will show it.
+     */
+    @Override
+    public int buffered() {
+        return end - start;
+    }
+
+    /** The buffer's current size, for tests of what the reader retains. */
+    int bufferSize() {
+        return buffer.length;
+    }
+
+    /** After a long frame, gives the grown buffer back: the reader must not keep a frame's worth. */
+    private void shrink() {
+        int unread = end - start;
+        if (buffer.length > small && unread <= small) {
+            byte[] smaller = new byte[small];
+            System.arraycopy(buffer, start, smaller, 0, unread);
+            buffer = smaller;
+            start = 0;
+            end = unread;
+        }
     }
 
     /** Moves the unread bytes to the front, or grows the buffer (never past capacity). */

@@ -6,6 +6,10 @@ import java.io.InputStream;
 /**
  * Frames of one agreed length: the HOWTO's {@code MySocket}, done right. Simple, and wasteful for
  * short messages; the HOWTO's verdict is "yuck", but some binary protocols are built this way.
+ *
+ * <p><b>Not resumable</b>: after a read timeout ({@code SocketTimeoutException}) inside a frame,
+ * the bytes of that frame read so far are lost and the reader has lost its place in the stream.
+ * Use it without a read timeout, or close the connection on one.
  */
 public final class FixedLengthReader implements FrameReader {
 

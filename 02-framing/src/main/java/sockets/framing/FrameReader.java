@@ -12,4 +12,14 @@ public interface FrameReader {
      *     stream ended inside a frame: {@link TruncatedFrameException})
      */
     byte[] readFrame() throws IOException;
+
+    /**
+     * How many bytes this reader has already taken from its stream beyond the frames it returned:
+     * the start of the next frame, if more than 0. A deadline for the next frame must start now for
+     * those, since no read of the stream will announce them. 0 for readers that read no further
+     * than the frame they return.
+     */
+    default int buffered() {
+        return 0;
+    }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
+import sockets.cli.Timeouts;
 
 /**
  * Sends messages to {@link FramingServer} and prints each reply on a line of its own.
@@ -68,8 +69,8 @@ public final class FramingClient {
         }
         String target = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), Math.toIntExact(timeout.toMillis()));
-            socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+            socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), Timeouts.millis(timeout));
+            socket.setSoTimeout(Timeouts.millis(timeout));
             FrameReader replies = framing.reader(new BufferedInputStream(socket.getInputStream()), maxFrame);
             FrameWriter requests = framing.writer(socket.getOutputStream(), maxFrame);
             if (messages.isEmpty()) {

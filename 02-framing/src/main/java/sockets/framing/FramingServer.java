@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
+import sockets.cli.Timeouts;
 
 /**
  * An echo server for whole messages: it reads one frame, writes the same frame back, and repeats.
@@ -119,6 +120,8 @@ public final class FramingServer implements Programs.Server {
 
     public static FramingServer bind(InetSocketAddress address, Framing framing, int maxFrame, int maxConnections,
             Duration idleTimeout, Duration frameTimeout, PrintStream log) throws IOException {
+        Timeouts.require(idleTimeout, "idle timeout"); // before binding: a socket reads 0 as "forever"
+        Timeouts.require(frameTimeout, "frame timeout");
         Programs.prepareForDescriptorShortage(FramingServer.class); // before the process can run out of descriptors
         ServerSocket listener = new ServerSocket();
         try {
@@ -175,7 +178,7 @@ public final class FramingServer implements Programs.Server {
         String peer = Programs.hostPort(client.getRemoteSocketAddress());
         AtomicBoolean cutOff = new AtomicBoolean(); // set by the watchdog, which logs why
         try {
-            client.setSoTimeout(Math.toIntExact(idleTimeout.toMillis())); // the longest silence
+            client.setSoTimeout(Timeouts.millis(idleTimeout)); // the longest silence; never 0, which is forever
             long frames = echoFrames(client, peer, cutOff);
             log.println(peer + " finished after " + frames + (frames == 1 ? " frame" : " frames"));
         } catch (FramingException e) {
@@ -203,13 +206,18 @@ public final class FramingServer implements Programs.Server {
         FrameClock clock = new FrameClock(client.getInputStream(),
                 () -> deadline(client, peer, cutOff, "send the rest of its frame"));
         // One buffered stream for the whole connection: bytes read ahead belong to the next frame.
-        FrameReader reader = framing.reader(new BufferedInputStream(clock), maxFrame);
+        FrameReader reader = framing.reader(clock.buffered, maxFrame);
         FrameWriter writer = framing.writer(client.getOutputStream(), maxFrame);
         long frames = 0;
         try {
             byte[] frame;
             while ((frame = reader.readFrame()) != null) {
                 clock.frameDone();
+                // Bytes of the next frame may already be here, read ahead by the buffered stream or
+                // the reader: no socket read will announce them, so its deadline starts now.
+                if (clock.buffered.available() > 0 || reader.buffered() > 0) {
+                    clock.start();
+                }
                 try (Deadline d = deadline(client, peer, cutOff, "read its reply")) {
                     writer.writeFrame(frame); // blocks while the client does not read; the deadline ends it
                 }
@@ -222,21 +230,27 @@ public final class FramingServer implements Programs.Server {
     }
     // end::echo-frames[]
 
-    /** Arms a deadline when the first bytes after a frame arrive, and disarms it when the frame is done. */
+    /**
+     * Arms a deadline when the first bytes after a frame arrive, and disarms it when the frame is
+     * done. Sits under the connection's one buffered stream, {@link #buffered}, so it sees every
+     * socket read.
+     */
     private static final class FrameClock extends FilterInputStream {
         private final Supplier<Deadline> arm;
         private Deadline running;
+        final BufferedInputStream buffered;
 
         FrameClock(InputStream in, Supplier<Deadline> arm) {
             super(in);
             this.arm = arm;
+            this.buffered = new ReadAhead(this);
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             int n = super.read(b, off, len);
-            if (n > 0 && running == null) {
-                running = arm.get();
+            if (n > 0) {
+                start();
             }
             return n;
         }
@@ -247,11 +261,30 @@ public final class FramingServer implements Programs.Server {
             return read(one, 0, 1) == 1 ? one[0] & 0xFF : -1;
         }
 
+        /** Starts the frame deadline unless it is already running. */
+        void start() {
+            if (running == null) {
+                running = arm.get();
+            }
+        }
+
         void frameDone() {
             if (running != null) {
                 running.close();
                 running = null;
             }
+        }
+    }
+
+    /** A buffered stream whose {@code available()} counts only the bytes it holds: it never asks the socket. */
+    private static final class ReadAhead extends BufferedInputStream {
+        ReadAhead(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int available() {
+            return count - pos;
         }
     }
 
@@ -263,7 +296,7 @@ public final class FramingServer implements Programs.Server {
                 // Logged before the close, so whoever sees the close can already read why.
                 log.println(peer + " did not " + what + " within " + frameTimeout.toMillis() + " ms; disconnected");
                 closeQuietly(client);
-            }, frameTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            }, Timeouts.nanos(frameTimeout), TimeUnit.NANOSECONDS);
             return () -> guard.cancel(false);
         } catch (RejectedExecutionException stopping) {
             closeQuietly(client); // the server is stopping; the read or write fails at once

@@ -13,6 +13,10 @@ import java.util.Map;
  * <p>The HOWTO reads the type with one receive and the body with a loop. The trap is that one
  * receive can bring body bytes along with the type (F-06); reading through one buffered stream,
  * as here, keeps them.
+ *
+ * <p><b>Not resumable</b>: after a read timeout ({@code SocketTimeoutException}) inside a frame,
+ * the bytes of that frame read so far are lost and the reader has lost its place in the stream.
+ * Use it without a read timeout, or close the connection on one.
  */
 public final class TypedReader implements FrameReader {
 

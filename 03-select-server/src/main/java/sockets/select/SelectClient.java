@@ -1,6 +1,7 @@
 package sockets.select;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
+import sockets.cli.Timeouts;
 
 /**
  * A non-blocking echo client: it connects with {@code OP_CONNECT} and {@code finishConnect}, writes
@@ -59,7 +61,7 @@ public final class SelectClient {
             Duration timeout) throws IOException {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         long cpuBefore = cpu.getCurrentThreadCpuTime();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = Timeouts.deadline(timeout); // positive, and cannot overflow
         ByteBuffer out = ByteBuffer.wrap(request, 0, pause.isZero() ? request.length : request.length / 2);
         ByteBuffer in = ByteBuffer.allocate(request.length);
         long resumeAt = 0; // when the second half may go, once the first is out
@@ -83,6 +85,9 @@ public final class SelectClient {
                 long sleepMillis = Math.max(1, ((pausing ? resumeAt : deadline) - now) / 1_000_000);
                 int ready = poll ? selector.selectNow() : selector.select(sleepMillis);
                 wakeups++;
+                if (Thread.currentThread().isInterrupted()) { // an interrupt wakes select at once, every time
+                    throw new InterruptedIOException("interrupted while waiting for the echo");
+                }
                 if (ready == 0) {
                     continue;
                 }

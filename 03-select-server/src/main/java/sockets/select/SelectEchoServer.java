@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
+import sockets.cli.Timeouts;
 
 /**
  * An echo server in one thread: one {@link Selector} watches the listener and every connection,
@@ -62,13 +63,10 @@ public final class SelectEchoServer implements Programs.Server {
 
     private SelectEchoServer(InetSocketAddress address, int highWater, int maxConnections, Duration idle,
             PrintStream log) throws IOException {
-        if (highWater < 1 || maxConnections < 1) {
-            throw new IllegalArgumentException("high-water mark and connection cap must be positive");
-        }
         this.highWater = highWater;
         this.lowWater = highWater / 4;
         this.maxConnections = maxConnections;
-        this.idleNanos = idle.toNanos();
+        this.idleNanos = Timeouts.nanos(idle); // checked in bind; a huge one cannot overflow
         this.log = log;
         try {
             listener.bind(address, 4096); // Linux caps this at net.core.somaxconn
@@ -82,6 +80,11 @@ public final class SelectEchoServer implements Programs.Server {
 
     public static SelectEchoServer bind(InetSocketAddress address, int highWater, int maxConnections,
             Duration idleTimeout, PrintStream log) throws IOException {
+        // Checked before the constructor opens the listener and selector, so a refusal leaks neither.
+        if (highWater < 1 || maxConnections < 1) {
+            throw new IllegalArgumentException("high-water mark and connection cap must be positive");
+        }
+        Timeouts.require(idleTimeout, "idle timeout");
         Programs.prepareForDescriptorShortage(SelectEchoServer.class); // OutputQueue may first load then
         return new SelectEchoServer(address, highWater, maxConnections, idleTimeout, log);
     }
