@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +75,39 @@ class CombinedFaultsTest {
                 assertThatThrownBy(() -> heartbeat.read(new byte[8])).isInstanceOf(Heartbeat.PeerDeadException.class)
                         .hasMessageContaining("3 intervals of 100 ms").hasMessageContaining("send buffer is full"));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(290));
+    }
+
+    /** A running server with a small request limit; closed after the test. */
+    HalfCloseServer server(int maxRequest) throws IOException {
+        HalfCloseServer server = keep(HalfCloseServer.bind(new InetSocketAddress(LOOPBACK, 0), Duration.ofSeconds(5),
+                maxRequest, new PrintStream(OutputStream.nullOutputStream())));
+        Thread.ofPlatform().daemon().start(server::serve);
+        return server;
+    }
+
+    @Test
+    @Tag("fix")
+    void requestFarOverTheLimit_serverStopsReading_refusalStillArrives() throws Exception {
+        HalfCloseServer server = server(1024);
+        byte[] huge = new byte[16 << 20]; // far more than the server drains (64 KiB) and the buffers hold
+        try (Socket s = new Socket(LOOPBACK, server.localAddress().getPort())) {
+            // Before issue 21 the whole request was written first: "Broken pipe", the refusal lost.
+            byte[] answer = HalfCloseClient.exchange(s, new ByteArrayInputStream(huge), true, Duration.ofSeconds(20));
+            assertThat(new String(answer, StandardCharsets.UTF_8)).isEqualTo("error: request over 1024 bytes\n");
+        }
+    }
+
+    @Test
+    @Tag("fix")
+    void noHalfClose_wholeExchangeDeadline_notPerRead() throws Exception {
+        HalfCloseServer server = server(1024);
+        try (Socket s = new Socket(LOOPBACK, server.localAddress().getPort())) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> HalfCloseClient.exchange(s, new ByteArrayInputStream(new byte[] {'x'}), false,
+                    Duration.ofMillis(300))).isInstanceOf(java.net.SocketTimeoutException.class)
+                    .hasMessageContaining("within 300 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        }
     }
 
     @Test
