@@ -45,15 +45,22 @@ class PacketFuzzTest {
     }
 
     private static void bounded(byte[] input, Runnable parse) {
-        long before = THREADS.getCurrentThreadAllocatedBytes();
-        try {
-            parse.run();
-        } catch (MalformedPacketException declared) {
-            // the declared refusal
-        } catch (RuntimeException e) {
-            throw new AssertionError("threw " + e + " for " + HexFormat.of().formatHex(input, 0, Math.min(64, input.length)), e);
+        long bound = 256 * 1024 + 16L * input.length;
+        long allocated = Long.MAX_VALUE;
+        // A first call may also pay for loading classes or the fuzzer's own set-up: over the bound,
+        // it is measured once more, and the second figure counts (a real excess repeats).
+        for (int i = 0; i < 2 && allocated >= bound; i++) {
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            try {
+                parse.run();
+            } catch (MalformedPacketException declared) {
+                // the declared refusal
+            } catch (RuntimeException e) {
+                throw new AssertionError("threw " + e + " for " + HexFormat.of().formatHex(input, 0, Math.min(64, input.length)), e);
+            }
+            allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
         }
-        assertThat(THREADS.getCurrentThreadAllocatedBytes() - before).isLessThan(256 * 1024 + 16L * input.length);
+        assertThat(allocated).isLessThan(bound);
     }
 
     /** A whole frame, as the sniffer and the capture see it: they must describe anything. */
