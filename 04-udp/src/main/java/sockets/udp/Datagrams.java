@@ -12,6 +12,13 @@ public final class Datagrams {
     /** The largest UDP payload over IPv4: 65,535 minus the 8-byte UDP and 20-byte IP headers. */
     public static final int LARGEST_IPV4_PAYLOAD = 65_507;
 
+    /**
+     * The largest UDP payload over either IP version (jumbograms aside): 65,535 minus the 8-byte UDP
+     * header, which IPv6 allows because its 40-byte header is not counted in its payload length.
+     * A receive buffer for "any datagram" must be one byte larger than this, not than the IPv4 limit.
+     */
+    public static final int LARGEST_PAYLOAD = 65_527;
+
     private Datagrams() {
     }
 
@@ -54,6 +61,9 @@ public final class Datagrams {
         long id = 0;
         int i = 1;
         for (; i < datagram.length && i <= 19 && datagram[i] >= '0' && datagram[i] <= '9'; i++) {
+            if (id > (Long.MAX_VALUE - (datagram[i] - '0')) / 10) {
+                return -1; // over Long.MAX_VALUE: would wrap round to another request's number
+            }
             id = id * 10 + (datagram[i] - '0');
         }
         return i > 1 && i < datagram.length && datagram[i] == ' ' ? id : -1;

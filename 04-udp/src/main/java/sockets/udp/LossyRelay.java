@@ -78,7 +78,7 @@ public final class LossyRelay implements AutoCloseable {
     }
 
     private void run() {
-        ByteBuffer buffer = ByteBuffer.allocate(Datagrams.LARGEST_IPV4_PAYLOAD);
+        ByteBuffer buffer = ByteBuffer.allocate(Datagrams.LARGEST_PAYLOAD); // any datagram, IPv6's largest too: none is cut
         try {
             while (selector.isOpen()) {
                 selector.select();

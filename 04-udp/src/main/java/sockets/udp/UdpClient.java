@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
+import sockets.cli.Timeouts;
 
 /**
  * Sends one request to {@link UdpServer} and prints the answer. UDP promises nothing, so the
@@ -47,10 +48,13 @@ public final class UdpClient {
         if (!socket.isConnected()) {
             throw new IllegalArgumentException("connect the socket to the server first");
         }
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries must be 0 or more, was " + retries);
+        }
         this.socket = socket;
-        this.timeout = timeout;
+        this.timeout = Timeouts.require(timeout, "timeout");
         this.retries = retries;
-        socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+        socket.setSoTimeout(Timeouts.millis(timeout)); // under 1 ms: 1 ms, never 0 ("forever")
     }
 
     // tag::request[]
@@ -62,21 +66,24 @@ public final class UdpClient {
     public Answer request(byte[] body) throws IOException {
         long id = nextId++;
         byte[] datagram = Datagrams.withId(id, body);
-        byte[] buffer = new byte[Datagrams.LARGEST_IPV4_PAYLOAD + 1];
+        // One byte more than any UDP payload, IPv6's included: a reply that fills it was cut.
+        byte[] buffer = new byte[Datagrams.LARGEST_PAYLOAD + 1];
         for (int attempt = 1; attempt <= retries + 1; attempt++) {
             socket.send(new DatagramPacket(datagram, datagram.length));
-            long deadline = System.nanoTime() + timeout.toNanos();
+            long deadline = Timeouts.deadline(timeout);
             while (true) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (deadline - System.nanoTime() <= 0) {
                     break; // this try timed out: send again
                 }
-                socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+                socket.setSoTimeout(Timeouts.millisLeft(deadline, "try timed out"));
                 DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
                 try {
                     socket.receive(reply);
                 } catch (SocketTimeoutException tryAgain) {
                     break;
+                }
+                if (reply.getLength() > Datagrams.LARGEST_PAYLOAD) {
+                    throw new IOException("a reply of more than " + Datagrams.LARGEST_PAYLOAD + " bytes was cut by the receive");
                 }
                 byte[] got = Arrays.copyOf(reply.getData(), reply.getLength());
                 if (Datagrams.requestId(got) == id) {

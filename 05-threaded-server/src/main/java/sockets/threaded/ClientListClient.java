@@ -1,5 +1,6 @@
 package sockets.threaded;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -14,9 +15,11 @@ import java.time.Duration;
 import java.util.Set;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
+import sockets.cli.Timeouts;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,8 +36,16 @@ public final class ClientListClient {
               --host, --port      the server (default 127.0.0.1, 5005)
               --timeout SECONDS   give up on the answer after this long (default 10)""";
 
-    /** The longest answer accepted: far more than 1,000 names of 256 bytes, far less than a heap. */
-    public static final int MAX_ANSWER_BYTES = 16 << 20;
+    /**
+     * The longest answer accepted, 8 MiB: the default server's largest (1,000 names of 256 bytes,
+     * each written twice with every byte escaped as {@code \\u00XX}: about 3.1 MB) fits with room for
+     * a server keeping more names; a heap does not fill. While reading, the client holds at most
+     * about twice this (the growing buffer and its final copy).
+     */
+    public static final int MAX_ANSWER_BYTES = 8 << 20;
+
+    /** The bound on the whole answer when the socket has no read timeout of its own. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     /** A parser with limits, so a hostile server cannot make it nest, or hold, without bound. */
     private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
@@ -43,24 +54,71 @@ public final class ClientListClient {
                     .maxNestingDepth(16)
                     .maxStringLength(64 * 1024)
                     .build())
-            .build()).build();
+            .build()).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+    /**
+     * The server's answer is not an answer: nothing at all (the server closed without answering),
+     * cut short, not JSON, too long, or JSON that is neither a list nor a refusal.
+     */
+    public static final class BadAnswerException extends IOException {
+        public BadAnswerException(String message) {
+            super(message);
+        }
+    }
 
     private ClientListClient() {
     }
 
-    // tag::fetch[]
-    /** Sends the name, half-closes, reads the whole answer (up to a limit), and parses it. */
+    /**
+     * {@link #register(Socket, String, Duration)} bounded by the socket's read timeout for the
+     * whole answer, or by {@link #DEFAULT_TIMEOUT} if it has none.
+     */
     public static JsonNode register(Socket socket, String name) throws IOException {
-        socket.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8));
+        int soTimeout = socket.getSoTimeout();
+        return register(socket, name, soTimeout > 0 ? Duration.ofMillis(soTimeout) : DEFAULT_TIMEOUT);
+    }
+
+    // tag::fetch[]
+    /**
+     * Sends the name, half-closes, reads the whole answer (up to a limit, within {@code timeout}
+     * for all of it), and parses it. Returns a list (an object whose every value is an object) or
+     * a refusal (see {@link #refusal}); anything else is a {@link BadAnswerException}.
+     */
+    public static JsonNode register(Socket socket, String name, Duration timeout) throws IOException {
+        long deadline = Timeouts.deadline(timeout);
+        socket.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8)); // 257 bytes at most: fits
         socket.shutdownOutput(); // nothing more from us
-        InputStream in = socket.getInputStream();
         // The server closes after the last byte: that is the framing. Read to the end, but not
         // without bound: one byte more than the limit says the answer is too long.
-        byte[] answer = in.readNBytes(MAX_ANSWER_BYTES + 1);
+        byte[] answer = readToEnd(socket, MAX_ANSWER_BYTES + 1, deadline, timeout);
         if (answer.length > MAX_ANSWER_BYTES) {
-            throw new IOException("the answer is longer than " + MAX_ANSWER_BYTES + " bytes");
+            throw new BadAnswerException("the answer is longer than " + MAX_ANSWER_BYTES + " bytes");
         }
-        return JSON.readTree(answer);
+        return parse(answer);
+    }
+
+    /** A whole answer as a list or a refusal; an empty, cut or other answer is a {@link BadAnswerException}. */
+    public static JsonNode parse(byte[] answer) throws BadAnswerException {
+        if (answer.length == 0) {
+            throw new BadAnswerException("the server closed without answering");
+        }
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(answer);
+        } catch (JacksonException e) {
+            throw new BadAnswerException("the answer is not valid JSON (cut short?): " + e.getOriginalMessage());
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new BadAnswerException("the answer is not a JSON object");
+        }
+        if (refusal(tree) == null) {
+            for (JsonNode entry : tree.values()) {
+                if (!entry.isObject()) {
+                    throw new BadAnswerException("the answer is neither a list of clients nor a refusal");
+                }
+            }
+        }
+        return tree;
     }
 
     /**
@@ -73,6 +131,29 @@ public final class ClientListClient {
         return answer.size() == 1 && error != null && error.isString() ? error.asString() : null;
     }
     // end::fetch[]
+
+    /** Reads to the end of the stream, at most {@code most} bytes, all before {@code deadline}. */
+    private static byte[] readToEnd(Socket socket, int most, long deadline, Duration timeout) throws IOException {
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        String late = "no complete answer within " + timeout.toMillis() + " ms";
+        while (answer.size() < most) {
+            socket.setSoTimeout(Timeouts.millisLeft(deadline, late));
+            int n;
+            try {
+                n = in.read(buffer, 0, Math.min(buffer.length, most - answer.size()));
+            } catch (SocketTimeoutException e) {
+                throw (SocketTimeoutException) new SocketTimeoutException(late).initCause(e);
+            }
+            if (n == -1) {
+                break;
+            }
+            answer.write(buffer, 0, n);
+        }
+        return answer.toByteArray();
+    }
+
 
     public static void main(String[] args) {
         Programs.exit(run(args, System.out, System.err));
@@ -103,9 +184,8 @@ public final class ClientListClient {
             return Programs.usageError("ClientListClient", e, USAGE, err);
         }
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), Math.toIntExact(timeout.toMillis()));
-            socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
-            JsonNode list = register(socket, name);
+            socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), Timeouts.millis(timeout));
+            JsonNode list = register(socket, name, timeout);
             if (refusal(list) != null) {
                 err.println("ClientListClient: the server refused: " + refusal(list));
                 return Programs.EXIT_FAILURE;
@@ -118,8 +198,8 @@ public final class ClientListClient {
             err.println("ClientListClient: cannot connect to " + Programs.hostPort(new InetSocketAddress(host, port)) + ": " + e.getMessage() + "; is the server running?");
         } catch (SocketTimeoutException e) {
             err.println("ClientListClient: no complete answer from " + host + ":" + port + " within " + timeout.toMillis() + " ms");
-        } catch (JacksonException e) {
-            err.println("ClientListClient: the answer is not valid JSON: " + e.getOriginalMessage());
+        } catch (BadAnswerException e) {
+            err.println("ClientListClient: no usable answer from " + host + ":" + port + ": " + e.getMessage());
         } catch (IOException e) {
             err.println("ClientListClient: " + host + ":" + port + ": " + e.getMessage());
         }

@@ -1,10 +1,12 @@
 package sockets.threaded;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -30,6 +32,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
+import sockets.cli.Timeouts;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -128,6 +131,9 @@ public final class ClientListServer implements Programs.Server {
 
     public static ClientListServer bind(InetSocketAddress address, String threads, Duration readTimeout,
             int maxConnections, int maxEntries, PrintStream log) throws IOException {
+        if (!readTimeout.isZero()) { // ZERO is the pitfall shown on purpose; negative is a mistake
+            Timeouts.require(readTimeout, "readTimeout");
+        }
         Programs.prepareForDescriptorShortage(ClientListServer.class); // before the process can run out of descriptors
         ExecutorService handlers = executor(threads);
         ServerSocket listener = new ServerSocket();
@@ -229,13 +235,14 @@ public final class ClientListServer implements Programs.Server {
             // One deadline for the whole name: a timeout per read would let a client that sends a
             // byte every few seconds keep this thread for ever (slow-loris). ZERO: no limit at all.
             InputStream in = readTimeout.isZero() ? client.getInputStream()
-                    : new DeadlineInputStream(client, System.nanoTime() + readTimeout.toNanos());
+                    : new DeadlineInputStream(client, Timeouts.deadline(readTimeout));
             String name = readName(new BufferedInputStream(in));
             InetSocketAddress from = (InetSocketAddress) client.getRemoteSocketAddress();
             TreeMap<String, Entry> list = record(new Entry(name, from.getAddress().getHostAddress(), from.getPort()));
-            byte[] answer = json.writeValueAsBytes(list);
-            writeWithin(client, answer); // a client that never reads is closed at the deadline
-            log.println(peer + ": " + name + " registered; sent the list of " + list.size());
+            // Streamed, not built first: the whole answer (up to ~3 MB for 1,000 names of escaped
+            // bytes) would be held for as long as a client that does not read is allowed.
+            writeWithin(client, out -> json.writeValue(out, list)); // a client that never reads is closed at the deadline
+            log.println(peer + ": " + printable(name) + " registered; sent the list of " + list.size());
             // The end of the answer. Not a bare close: a client that sent anything after its name
             // would get a reset, and a reset throws away the part of the answer still in flight.
             endGracefully(client);
@@ -304,7 +311,7 @@ public final class ClientListServer implements Programs.Server {
             if (left <= 0) {
                 throw new SocketTimeoutException("deadline passed");
             }
-            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left))));
+            socket.setSoTimeout(Timeouts.millis(Duration.ofNanos(left))); // rounded up: never 0, "forever"
             return super.read(b, off, len);
         }
 
@@ -315,20 +322,58 @@ public final class ClientListServer implements Programs.Server {
         }
     }
 
+    /** Writes an answer to a stream. */
+    @FunctionalInterface
+    interface Answer {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * A name as text for a log line: control characters (CR, LF, ...) and line separators escaped,
+     * so a client cannot forge log lines with its name.
+     */
+    static String printable(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> {
+            int type = Character.getType(c);
+            if (type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
+    }
+
     /** Writes all of {@code bytes}, or closes the socket if the client has not taken them in time. */
     private void writeWithin(Socket client, byte[] bytes) throws IOException {
+        writeWithin(client, out -> out.write(bytes));
+    }
+
+    /**
+     * Writes an answer through an 8 KiB buffer, or closes the socket if the client has not taken it
+     * in time; the answer's writer may close the stream it is given (Jackson does): that only flushes.
+     */
+    private void writeWithin(Socket client, Answer answer) throws IOException {
         ScheduledFuture<?> guard;
         try {
             guard = watchdog.schedule(() -> {
                 log.println(Programs.hostPort(client.getRemoteSocketAddress()) + ": read none of its answer for "
                         + readTimeout.toMillis() + " ms; disconnected");
                 closeQuietly(client); // the one way to end a write the client never drains
-            }, readTimeout.isZero() ? Long.MAX_VALUE / 4 : readTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            }, readTimeout.isZero() ? Timeouts.LONGEST_NANOS : Timeouts.nanos(readTimeout), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopping) {
             throw new IOException("the server is stopping");
         }
         try {
-            client.getOutputStream().write(bytes);
+            OutputStream buffered = new BufferedOutputStream(client.getOutputStream(), 8192) {
+                @Override
+                public void close() throws IOException {
+                    flush(); // the socket stays open: the graceful end comes after
+                }
+            };
+            answer.writeTo(buffered);
+            buffered.flush();
         } finally {
             guard.cancel(false);
         }

@@ -118,7 +118,7 @@ class FailedConnectionsTest {
                     assertThat(ClientListClient.register(client, "big").has("big")).isTrue();
                 } else {
                     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClientListClient.register(client, "big"))
-                            .isInstanceOf(IOException.class).hasMessage("the answer is longer than 16777216 bytes");
+                            .isInstanceOf(IOException.class).hasMessage("the answer is longer than 8388608 bytes");
                 }
                 served.get(10, TimeUnit.SECONDS);
             }

@@ -150,7 +150,7 @@ class HostileClientsTest {
             // without a deadline on the write, that client would keep the thread for ever.
             try (ClientListTest.Running r = new ClientListTest.Running("pool:1", Duration.ofSeconds(1), 100, 100_000);
                  Socket greedy = new Socket()) {
-                r.fill(60_000); // about 6 MiB of JSON: more than any socket buffers hold
+                r.fill(40_000); // about 7 MB of JSON: more than any socket buffers hold, under the client's 8 MiB
                 greedy.setReceiveBufferSize(4096);
                 greedy.connect(new InetSocketAddress(LOOPBACK, r.server.localAddress().getPort()));
                 greedy.getOutputStream().write("greedy\n".getBytes(StandardCharsets.UTF_8));

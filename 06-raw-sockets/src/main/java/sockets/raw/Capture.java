@@ -143,6 +143,9 @@ public final class Capture implements AutoCloseable {
         String dst = ip.destination().getHostAddress();
         byte[] p = ip.payload();
         int carried = ip.totalLength() - ip.headerLength(); // what the packet carries, kept or not
+        if (ip.fragment()) { // no whole transport header to read
+            return new Packet("IPv4", Ethernet.IPV4, length, src, -1, dst, -1, 0, 0, 0, -1, carried, -1);
+        }
         return switch (ip.protocol()) {
             case Ipv4.TCP -> {
                 Transport.Tcp tcp = Transport.Tcp.parse(p);

@@ -11,11 +11,35 @@ import java.util.Arrays;
  * for bytes that are not a well-formed IPv4 header.
  */
 public record Ipv4(int headerLength, int totalLength, int ttl, int protocol, Inet4Address source,
-        Inet4Address destination, boolean checksumValid, byte[] payload) {
+        Inet4Address destination, boolean checksumValid, byte[] payload, int flagsAndOffset) {
 
     public static final int ICMP = 1;
     public static final int TCP = 6;
     public static final int UDP = 17;
+
+    /** A whole (unfragmented) packet's header: flags and fragment offset 0. */
+    public Ipv4(int headerLength, int totalLength, int ttl, int protocol, Inet4Address source,
+            Inet4Address destination, boolean checksumValid, byte[] payload) {
+        this(headerLength, totalLength, ttl, protocol, source, destination, checksumValid, payload, 0);
+    }
+
+    /** Where this fragment's bytes start in the original datagram, in bytes (0 for the first). */
+    public int fragmentOffset() {
+        return (flagsAndOffset & 0x1FFF) * 8;
+    }
+
+    /** The "more fragments" flag: further fragments of the same datagram follow. */
+    public boolean moreFragments() {
+        return (flagsAndOffset & 0x2000) != 0;
+    }
+
+    /**
+     * Whether this packet is a piece of a larger datagram: its payload is not a whole transport
+     * message (a later fragment has no transport header at all), so it must not be decoded as one.
+     */
+    public boolean fragment() {
+        return moreFragments() || fragmentOffset() != 0;
+    }
 
     public static Ipv4 parse(byte[] packet, int offset) {
         MalformedPacketException.require(offset >= 0 && packet.length - offset >= 20,
@@ -30,7 +54,8 @@ public record Ipv4(int headerLength, int totalLength, int ttl, int protocol, Ine
         int end = Math.min(packet.length, offset + total); // a capture may have cut the packet short
         return new Ipv4(ihl, total, packet[offset + 8] & 0xFF, packet[offset + 9] & 0xFF,
                 address(packet, offset + 12), address(packet, offset + 16),
-                InternetChecksum.valid(packet, offset, ihl), Arrays.copyOfRange(packet, offset + ihl, end));
+                InternetChecksum.valid(packet, offset, ihl), Arrays.copyOfRange(packet, offset + ihl, end),
+                ((packet[offset + 6] & 0xFF) << 8) | (packet[offset + 7] & 0xFF));
     }
 
     private static Inet4Address address(byte[] b, int at) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Set;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
+import sockets.cli.Timeouts;
 
 /**
  * ICMP echo, as {@code ping} does it, over {@code AF_INET/SOCK_RAW}: the request's checksum is
@@ -41,7 +42,7 @@ public final class RawPing {
         byte[] payload = "java ping".getBytes(StandardCharsets.US_ASCII);
         long start = System.nanoTime();
         socket.sendTo(Transport.Icmp.echoRequest(id, sequence, payload), host);
-        long deadline = start + timeout.toNanos();
+        long deadline = start + Timeouts.nanos(timeout); // capped: cannot overflow into the past
         while (System.nanoTime() < deadline) {
             RawSocket.Received r = socket.receive(65_536, Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
             if (r == null) {

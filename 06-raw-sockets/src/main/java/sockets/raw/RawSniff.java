@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
+import sockets.cli.Timeouts;
 
 /**
  * Prints one line per frame seen on an interface: addresses, ports, protocol, TCP flags, lengths,
@@ -57,6 +58,10 @@ public final class RawSniff {
         String sums = ip.checksumValid() ? "ip checksum ok" : "IP CHECKSUM BAD";
         String from = ip.source().getHostAddress();
         String to = ip.destination().getHostAddress();
+        if (ip.fragment()) { // a piece of a datagram: a later one has no transport header to read
+            return "IPv4 %s -> %s %s fragment at offset %d%s, %d bytes (%s)".formatted(from, to, ip.protocolName(),
+                    ip.fragmentOffset(), ip.moreFragments() ? ", more follow" : ", the last", ip.payload().length, sums);
+        }
         return switch (ip.protocol()) {
             case Ipv4.TCP -> {
                 Transport.Tcp tcp = Transport.Tcp.parse(ip.payload());
@@ -108,7 +113,7 @@ public final class RawSniff {
         if (port < 0) {
             return true;
         }
-        if ((ip.protocol() != Ipv4.TCP && ip.protocol() != Ipv4.UDP) || ip.payload().length < 4) {
+        if ((ip.protocol() != Ipv4.TCP && ip.protocol() != Ipv4.UDP) || ip.payload().length < 4 || ip.fragmentOffset() != 0) {
             return false;
         }
         int src = Transport.u16(ip.payload(), 0);
@@ -145,7 +150,7 @@ public final class RawSniff {
         } catch (CommandLine.UsageException e) {
             return Programs.usageError("RawSniff", e, USAGE, err);
         }
-        long deadline = System.nanoTime() + limit.toNanos();
+        long deadline = Timeouts.deadline(limit); // capped: a huge --seconds cannot overflow
         try (RawSocket socket = RawSocket.packet(iface, ethertype)) {
             AtomicInteger seen = new AtomicInteger();
             AtomicBoolean reported = new AtomicBoolean();

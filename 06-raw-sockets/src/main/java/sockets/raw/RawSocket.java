@@ -7,6 +7,7 @@ import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import sockets.cli.Timeouts;
 
 /**
  * A Linux raw socket: {@code AF_PACKET/SOCK_RAW} for whole Ethernet frames on one interface, or
@@ -146,16 +147,43 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
+    /** The longest one kernel wait lasts: what {@link #close()} may wait for a receive in progress. */
+    static final Duration SLICE = Duration.ofMillis(100);
+
     // tag::receive[]
-    /** Receives one frame (or packet), or returns null if none comes within {@code timeout}. */
+    /**
+     * Receives one frame (or packet), or returns null if none comes within {@code timeout}. The
+     * wait is made of kernel waits of at most {@link #SLICE} (100 ms), so {@link #close()} from
+     * another thread, and an interrupt, end it within one slice: after a close it throws "socket
+     * closed", after an interrupt it returns null with the thread's interrupt flag still set. A
+     * timeout under 1 ms is 1 ms: a {@code timeval} of {0, 0} would mean "wait for ever".
+     */
     public Received receive(int maxBytes, Duration timeout) throws RawSocketException {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be positive, was " + maxBytes);
+        }
+        long deadline = Timeouts.deadline(timeout);
+        while (true) {
+            Duration wait = Duration.ofNanos(Math.min(deadline - System.nanoTime(), SLICE.toNanos()));
+            if (wait.isNegative() || wait.isZero() || Thread.currentThread().isInterrupted()) {
+                return null; // the timeout passed (or an interrupt asked this thread to stop)
+            }
+            Received got = receiveOnce(maxBytes, wait); // holds off close() for one slice at most
+            if (got != null) {
+                return got;
+            }
+        }
+    }
+
+    private Received receiveOnce(int maxBytes, Duration wait) throws RawSocketException {
         use.readLock().lock();
         try (Arena call = Arena.ofConfined()) {
             requireOpen();
             MemorySegment state = LibC.newCallState(call);
             MemorySegment tv = call.allocate(LibC.TIMEVAL);
-            tv.set(ValueLayout.JAVA_LONG, 0, timeout.toSeconds());
-            tv.set(ValueLayout.JAVA_LONG, 8, timeout.toMillisPart() * 1000L);
+            long micros = Timeouts.millis(wait) * 1000L; // at least 1 ms: never {0, 0}
+            tv.set(ValueLayout.JAVA_LONG, 0, micros / 1_000_000);
+            tv.set(ValueLayout.JAVA_LONG, 8, micros % 1_000_000);
             int rc = (int) LibC.SETSOCKOPT.invokeExact(state, fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, tv, (int) tv.byteSize());
             if (rc != 0) {
                 throw RawSocketException.of("setsockopt(SO_RCVTIMEO)", LibC.errno(state));
@@ -171,7 +199,7 @@ public final class RawSocket implements AutoCloseable {
             } while (n < 0 && errno == LibC.EINTR);
             if (n < 0) {
                 if (errno == LibC.EAGAIN) {
-                    return null; // the timeout passed
+                    return null; // this slice passed
                 }
                 throw RawSocketException.of("recvfrom", errno);
             }
@@ -201,7 +229,7 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
-    /** Closes the descriptor, after waiting for calls in progress (each bounded by its timeout). */
+    /** Closes the descriptor, after waiting for calls in progress (a receive for one slice, 100 ms, at most). */
     @Override
     public void close() {
         use.writeLock().lock();

@@ -23,12 +23,20 @@ public final class Transport {
             return new Udp(u16(b, 0), u16(b, 2), length, u16(b, 6), Arrays.copyOfRange(b, 8, Math.min(b.length, length)));
         }
 
-        /** Checks the checksum over the IPv4 pseudo-header and the datagram (RFC 768). */
+        /**
+         * Checks the checksum over the IPv4 pseudo-header and the datagram (RFC 768). The datagram
+         * is the first {@link #length} bytes, as its length field says: bytes after it (Ethernet
+         * padding, for one) are not part of it; a datagram cut shorter than its length cannot be
+         * checked and is not valid.
+         */
         public boolean checksumValid(Ipv4 ip, byte[] datagram) {
             if (checksum == 0) {
                 return true; // not computed by the sender: allowed over IPv4
             }
-            byte[] pseudo = pseudoHeaderAndDatagram(ip, datagram);
+            if (datagram.length < length) {
+                return false; // cut short (a capture's snap length): the sum cannot be checked
+            }
+            byte[] pseudo = pseudoHeaderAndDatagram(ip, Arrays.copyOf(datagram, length));
             return InternetChecksum.valid(pseudo, 0, pseudo.length);
         }
 

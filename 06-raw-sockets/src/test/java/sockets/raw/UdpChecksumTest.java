@@ -75,4 +75,14 @@ class UdpChecksumTest {
         assertThat(udp.checksumLeftForOffload(ip(d))).isTrue();
         assertThat(udp.checksumValid(ip(d), d)).isFalse();
     }
+
+    @Test
+    void trailingBytes_afterTheUdpLength_areNotSummed_andACutDatagramIsNotValid() throws Exception {
+        byte[] d = datagram(rightChecksum());
+        byte[] padded = Arrays.copyOf(d, d.length + 6); // Ethernet padding, or any bytes after the datagram
+        padded[d.length] = 0x55;
+        assertThat(Transport.Udp.parse(padded).checksumValid(ip(padded), padded)).as("the length field decides").isTrue();
+        byte[] cut = Arrays.copyOf(d, d.length - 10);
+        assertThat(Transport.Udp.parse(cut).checksumValid(ip(cut), cut)).isFalse();
+    }
 }

@@ -204,7 +204,8 @@ public final class FaultProxy implements Programs.Server {
                         return;
                     }
                     case "limit" -> {
-                        int allowed = (int) Math.min(n, m.n() - sent);
+                        // Never negative: the limit may have been lowered below what was sent already.
+                        int allowed = (int) Math.max(0, Math.min(n, m.n() - sent));
                         out.write(buffer, 0, allowed);
                         sent += allowed;
                         if (sent >= m.n()) {
@@ -229,8 +230,8 @@ public final class FaultProxy implements Programs.Server {
             if (!mode.kind().equals("blackhole")) {
                 to.shutdownOutput(); // pass the half-close on; a black hole passes nothing, not even a FIN
             }
-        } catch (IOException | InterruptedException e) {
-            closeQuietly(from, false);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            closeQuietly(from, false); // any failure ends the relay with both sockets closed, none leaked
             closeQuietly(to, false);
         }
     }

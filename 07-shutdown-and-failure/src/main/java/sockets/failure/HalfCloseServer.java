@@ -1,16 +1,25 @@
 package sockets.failure;
 
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.io.SequenceInputStream;
+import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -21,6 +30,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import sockets.cli.CommandLine;
 import sockets.cli.Programs;
+import sockets.cli.Timeouts;
 
 /**
  * One request per connection, ended the HTTP/1.0 way: the client sends its request and shuts down
@@ -33,7 +43,8 @@ import sockets.cli.Programs;
  * whole answer must be taken within it, or the connection is closed; the final drain reads at most
  * 64 KiB for at most a second; at most {@code --max-connections} are served at once, and a
  * newcomer beyond is told so; a failing {@code accept} pauses 100 ms instead of spinning. Memory per
- * connection is bounded by {@code --max-request}.
+ * connection is bounded by {@code --max-request}: the request is held once, in 16 KiB pieces, and
+ * the answer is streamed from it; CPU per request is linear in its size (see {@link #writeUpperCase}).
  *
  * <pre>printf 'hello' | nc -N 127.0.0.1 5007</pre>
  */
@@ -87,6 +98,7 @@ public final class HalfCloseServer implements Programs.Server {
 
     public static HalfCloseServer bind(InetSocketAddress address, Duration readTimeout, int maxRequest,
             int maxConnections, PrintStream log) throws IOException {
+        Timeouts.require(readTimeout, "readTimeout");
         Programs.prepareForDescriptorShortage(HalfCloseServer.class); // before the process can run out of descriptors
         ServerSocket listener = new ServerSocket();
         try {
@@ -145,17 +157,18 @@ public final class HalfCloseServer implements Programs.Server {
             // One deadline for the whole request: a timeout per read would let a client that
             // sends a byte every few seconds keep this connection for ever.
             InputStream in = new DeadlineInputStream(client, readTimeout);
-            byte[] request = in.readNBytes(maxRequest + 1); // returns at end of stream: the half-close
-            String answer;
-            if (request.length > maxRequest) {
-                answer = "error: request over " + maxRequest + " bytes\n";
+            List<byte[]> request = readRequest(in, maxRequest); // returns at end of stream: the half-close
+            long size = request.stream().mapToLong(chunk -> chunk.length).sum();
+            if (size > maxRequest) {
+                request = null; // not needed for the refusal
+                writeWithin(client, out -> out.write(("error: request over " + maxRequest + " bytes\n").getBytes(StandardCharsets.UTF_8)));
                 log.println(peer + ": request over " + maxRequest + " bytes refused");
             } else {
-                answer = new String(request, StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
-                log.println(peer + ": answered a request of " + request.length + " bytes");
+                List<byte[]> chunks = request;
+                writeWithin(client, out -> writeUpperCase(chunks, out)); // streamed: the request is the one copy held
+                log.println(peer + ": answered a request of " + size + " bytes");
             }
             // end::request[]
-            writeWithin(client, answer.getBytes(StandardCharsets.UTF_8));
             client.shutdownOutput(); // "that is all": the client's read returns -1
             drain(client); // read what the client may still send, so close() sends FIN, not RST
         } catch (SocketTimeoutException e) {
@@ -173,6 +186,68 @@ public final class HalfCloseServer implements Programs.Server {
             connections.remove(client);
         }
     }
+
+    /** The request is held in pieces of this size, so that holding it never needs a second copy. */
+    static final int CHUNK = 16 * 1024;
+
+    /**
+     * Reads to end of stream, but no more than {@code max + 1} bytes (one more says "too long"),
+     * into full {@link #CHUNK}-byte pieces (the last one shorter): the request is held once.
+     */
+    static List<byte[]> readRequest(InputStream in, int max) throws IOException {
+        List<byte[]> chunks = new ArrayList<>();
+        long total = 0;
+        while (total <= max) {
+            byte[] chunk = in.readNBytes((int) Math.min(CHUNK, max + 1L - total));
+            if (chunk.length > 0) {
+                chunks.add(chunk);
+                total += chunk.length;
+            }
+            if (chunk.length < CHUNK && total <= max) {
+                break; // end of stream
+            }
+        }
+        return chunks;
+    }
+
+    // tag::upper[]
+    /**
+     * Writes the request, read as UTF-8 (a malformed byte becomes U+FFFD), upper-cased one code
+     * point at a time with {@link Character#toUpperCase(int)}: the simple, one-to-one mapping, so
+     * {@code ß} stays {@code ß} and U+0390 stays itself. {@code String.toUpperCase} maps them to two
+     * or three characters, and in this JDK it slows down quadratically when many characters expand
+     * (16,384 {@code ß} took 1.1 s, 65,536 took 13.6 s): a request of them would hold a core for
+     * minutes. This is linear and holds about 40 KiB beyond the request, whatever its size.
+     */
+    static void writeUpperCase(List<byte[]> request, OutputStream out) throws IOException {
+        Reader in = new InputStreamReader(new SequenceInputStream(Collections.enumeration(
+                request.stream().map(ByteArrayInputStream::new).toList())), StandardCharsets.UTF_8);
+        Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        char[] chars = new char[4096];
+        char[] upper = new char[2 * chars.length];
+        int kept = 0; // a high surrogate whose pair comes with the next read
+        int n;
+        while ((n = in.read(chars, kept, chars.length - kept)) != -1) {
+            int end = kept + n;
+            int i = 0;
+            int u = 0;
+            while (i < end && !(Character.isHighSurrogate(chars[i]) && i + 1 == end)) {
+                int codePoint = Character.codePointAt(chars, i, end);
+                u += Character.toChars(Character.toUpperCase(codePoint), upper, u);
+                i += Character.charCount(codePoint);
+            }
+            writer.write(upper, 0, u);
+            kept = end - i;
+            if (kept > 0) {
+                chars[0] = chars[i];
+            }
+        }
+        if (kept > 0) {
+            writer.write(chars, 0, kept); // unpaired at the very end (the decoder does not make these)
+        }
+        writer.flush();
+    }
+    // end::upper[]
 
     // tag::drain[]
     /** Reads and discards until end of stream, for at most {@link #DRAIN_TIME} and {@link #DRAIN_BYTES}. */
@@ -200,7 +275,7 @@ public final class HalfCloseServer implements Programs.Server {
         DeadlineInputStream(Socket socket, Duration limit) throws IOException {
             super(socket.getInputStream());
             this.socket = socket;
-            this.deadline = System.nanoTime() + limit.toNanos();
+            this.deadline = Timeouts.deadline(limit); // capped: a huge limit cannot overflow
         }
 
         // tag::deadline[]
@@ -210,7 +285,7 @@ public final class HalfCloseServer implements Programs.Server {
             if (left <= 0) {
                 throw new SocketTimeoutException("deadline passed");
             }
-            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left))));
+            socket.setSoTimeout(Timeouts.millis(Duration.ofNanos(left))); // rounded up: never 0, "forever"
             return super.read(b, off, len);
         }
         // end::deadline[]
@@ -223,20 +298,26 @@ public final class HalfCloseServer implements Programs.Server {
     }
 
     // tag::bounded-write[]
-    /** Writes all of {@code bytes}, or closes the socket if the client has not taken them in time. */
-    private void writeWithin(Socket client, byte[] bytes) throws IOException {
+    /** Writes an answer to a stream. */
+    @FunctionalInterface
+    interface Answer {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes an answer, or closes the socket if the client has not taken all of it in time. */
+    private void writeWithin(Socket client, Answer answer) throws IOException {
         ScheduledFuture<?> guard;
         try {
             guard = watchdog.schedule(() -> {
                 log.println(Programs.hostPort(client.getRemoteSocketAddress()) + ": read none of its answer for "
                         + readTimeout.toMillis() + " ms; disconnected");
                 closeQuietly(client); // the one way to end a write the client never drains
-            }, readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            }, Timeouts.nanos(readTimeout), TimeUnit.NANOSECONDS); // never 0: that would close at once
         } catch (RejectedExecutionException stopping) {
             throw new IOException("the server is stopping");
         }
         try {
-            client.getOutputStream().write(bytes);
+            answer.writeTo(client.getOutputStream());
         } finally {
             guard.cancel(false);
         }
