@@ -149,7 +149,21 @@ public record LinkConfig(int mtu, Duration delay, Duration jitter, double loss, 
     public String toString() {
         return "mtu=" + mtu + ",delay=" + millis(delay) + ",jitter=" + millis(jitter) + ",loss=" + percent(loss)
                 + ",duplicate=" + percent(duplicate) + ",reorder=" + percent(reorder) + ",rate="
-                + (rateBitsPerSecond == 0 ? "0" : rateBitsPerSecond + "bit") + ",queue=" + queue + ",seed=" + seed;
+                + rateText(rateBitsPerSecond) + ",queue=" + queue + ",seed=" + seed;
+    }
+
+    private static String rateText(long bits) {
+        if (bits == 0) {
+            return "0";
+        }
+        String[] units = {"gbit", "mbit", "kbit"};
+        long[] sizes = {1_000_000_000L, 1_000_000L, 1_000L};
+        for (int i = 0; i < units.length; i++) {
+            if (bits % sizes[i] == 0) {
+                return bits / sizes[i] + units[i];
+            }
+        }
+        return bits + "bit";
     }
 
     private static String millis(Duration d) {

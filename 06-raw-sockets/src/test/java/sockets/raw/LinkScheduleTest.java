@@ -97,6 +97,11 @@ class LinkScheduleTest {
         assertThat(LinkConfig.parse("rate=512kbit").rateBitsPerSecond()).isEqualTo(512_000L);
         assertThat(LinkConfig.parse("rate=9600bit,delay=0").rateBitsPerSecond()).isEqualTo(9600L);
         assertThat(LinkConfig.parse("loss=0.25").loss()).isEqualTo(0.25);
+        assertThat(c.toString()).isEqualTo("mtu=1500,delay=25ms,jitter=1.5ms,loss=1%,duplicate=0.5%,reorder=2%,rate=10mbit,queue=50,seed=7");
+        assertThat(LinkConfig.parse("rate=1gbit").toString()).contains("rate=1gbit");
+        assertThat(LinkConfig.parse("rate=512kbit").toString()).contains("rate=512kbit");
+        assertThat(LinkConfig.parse("rate=9600bit").toString()).contains("rate=9600bit");
+        assertThat(LinkConfig.parse("rate=1001bit").toString()).contains("rate=1001bit");
     }
 
     @Test
