@@ -249,6 +249,11 @@ public final class Link implements AutoCloseable {
         toClient.cut(cutOff);
     }
 
+    /** Loses the next {@code n} packets going from {@code from}: one lost segment, placed on purpose. */
+    public void dropNext(Side from, int n) {
+        (from == Side.CLIENT ? toServer : toClient).dropNext(n);
+    }
+
     // tag::call[]
     /**
      * Runs {@code task} on a new platform thread inside {@code side}'s namespace. Sockets the task

@@ -36,6 +36,7 @@ final class LinkSchedule {
     private long busyUntil = Long.MIN_VALUE;
     private long lastDelivery = Long.MIN_VALUE;
     private volatile boolean cutOff;
+    private int dropNext;
     private long packets;
     private long delivered;
     private long lost;
@@ -56,6 +57,11 @@ final class LinkSchedule {
         this.cutOff = cutOff;
     }
 
+    /** Loses the next {@code n} packets, whatever the draws say: a loss placed where a measurement needs it. */
+    synchronized void dropNext(int n) {
+        dropNext += n;
+    }
+
     // tag::schedule[]
     /** When a packet of {@code size} bytes that came at {@code now} (ns) is delivered; empty if dropped. */
     synchronized long[] decide(int size, long now) {
@@ -74,7 +80,8 @@ final class LinkSchedule {
             tooBig++;
             return DROPPED;
         }
-        if (lossDraw < config.loss()) {
+        if (dropNext > 0 || lossDraw < config.loss()) {
+            dropNext = Math.max(0, dropNext - 1);
             lost++;
             return DROPPED;
         }

@@ -74,6 +74,16 @@ class LinkScheduleTest {
     }
 
     @Test
+    void the_next_packets_can_be_lost_on_purpose() {
+        LinkSchedule s = new LinkSchedule(LinkConfig.DEFAULT, 3);
+        s.dropNext(2);
+        assertThat(s.decide(100, 0)).isEmpty();
+        assertThat(s.decide(100, 0)).isEmpty();
+        assertThat(s.decide(100, 0)).containsExactly(0L);
+        assertThat(s.stats().lost()).isEqualTo(2);
+    }
+
+    @Test
     void a_cut_link_drops_everything_until_it_is_joined_again() {
         LinkSchedule s = new LinkSchedule(LinkConfig.DEFAULT, 3);
         s.cut(true);
