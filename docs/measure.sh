@@ -58,5 +58,12 @@ else
   echo "measure: no $tools/echoload.c; set TOOLS to the folder with the course's shared tools to run the load part" >&2
 fi
 
+if [ "$(id -u)" = 0 ]; then
+  step "U-08, F-08 (bandwidth-delay), Nagle/delayed ACK across lesson 06's link in a box"
+  docs/across-a-link | tee "$out/across-a-link.txt"
+else
+  echo "measure: not root, so the measurements across the link (sudo docs/across-a-link) are left out" >&2
+fi
+
 step "done: results in $out/"
 ls -l "$out"

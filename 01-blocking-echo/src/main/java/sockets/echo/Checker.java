@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import sockets.cli.AcrossTheLink;
 import sockets.cli.Programs;
 import sockets.cli.Wire;
 import sockets.cli.Wire.Peer;
@@ -110,6 +111,12 @@ public final class Checker {
     }
 
     public static void main(String[] args) {
+        // --link SPEC --server 'COMMAND': the same stages, with the server across lesson 06's link
+        int acrossTheLink = AcrossTheLink.runIfAsked("01-blocking-echo/run Checker", args, 5001, System.err);
+        if (acrossTheLink >= 0) {
+            Programs.exit(acrossTheLink);
+            return;
+        }
         Programs.exit(Wire.main("01-blocking-echo/run Checker", "Checks an echo server over the wire; exit 0 only if every stage passes.",
                 args, stages(), System.out, System.err));
     }

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import sockets.cli.AcrossTheLink;
 import sockets.cli.Programs;
 import sockets.cli.Wire;
 import sockets.cli.Wire.Peer;
@@ -108,6 +109,12 @@ public final class Checker {
     }
 
     public static void main(String[] args) {
+        // --link SPEC --server 'COMMAND': the same stages, with the server across lesson 06's link
+        int acrossTheLink = AcrossTheLink.runIfAsked("02-framing/run Checker", args, 5002, System.err);
+        if (acrossTheLink >= 0) {
+            Programs.exit(acrossTheLink);
+            return;
+        }
         Programs.exit(Wire.main("02-framing/run Checker", "Checks a length-prefixed echo server (FramingServer --framing length); exit 0 only if every stage passes.",
                 args, stages(), System.out, System.err));
     }

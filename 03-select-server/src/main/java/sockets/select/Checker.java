@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import sockets.cli.AcrossTheLink;
 import sockets.cli.Programs;
 import sockets.cli.Wire;
 import sockets.cli.Wire.Peer;
@@ -187,6 +188,12 @@ public final class Checker {
     }
 
     public static void main(String[] args) {
+        // --link SPEC --server 'COMMAND': the same stages, with the server across lesson 06's link
+        int acrossTheLink = AcrossTheLink.runIfAsked("03-select-server/run Checker", args, 5003, System.err);
+        if (acrossTheLink >= 0) {
+            Programs.exit(acrossTheLink);
+            return;
+        }
         Programs.exit(Wire.main("03-select-server/run Checker", "Checks an echo server that serves many clients at once; exit 0 only if every stage passes.",
                 args, stages(), System.out, System.err));
     }

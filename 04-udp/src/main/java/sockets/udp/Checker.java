@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import sockets.cli.AcrossTheLink;
 import sockets.cli.Programs;
 import sockets.cli.Wire;
 import sockets.cli.Wire.Session;
@@ -118,6 +119,12 @@ public final class Checker {
     }
 
     public static void main(String[] args) {
+        // --link SPEC --server 'COMMAND': the same stages, with the server across lesson 06's link
+        int acrossTheLink = AcrossTheLink.runIfAsked("04-udp/run Checker", args, 5004, System.err);
+        if (acrossTheLink >= 0) {
+            Programs.exit(acrossTheLink);
+            return;
+        }
         Programs.exit(Wire.main("04-udp/run Checker", "Checks a UDP request/reply server; exit 0 only if every stage passes.",
                 args, stages(), System.out, System.err));
     }

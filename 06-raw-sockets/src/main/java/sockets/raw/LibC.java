@@ -34,6 +34,22 @@ final class LibC {
     static final int EINTR = 4;
     static final int EACCES = 13;
     static final int ENODEV = 19;
+    static final int EBADF = 9;
+
+    // The link in a box (Tun, Namespace): a TUN device and a network namespace, from <linux/if_tun.h>,
+    // <fcntl.h>, <poll.h> and <sched.h>.
+    static final int O_RDWR = 2;
+    static final int O_RDONLY = 0;
+    static final int O_CLOEXEC = 0x80000;
+    static final long TUNSETIFF = 0x400454caL;
+    static final short IFF_TUN = 0x0001;
+    static final short IFF_NO_PI = 0x1000;
+    static final int IFNAMSIZ = 16;
+    /** {@code struct ifreq}: the name, then a union whose first member here is {@code short ifr_flags}. */
+    static final long IFREQ_SIZE = 40;
+    static final long IFREQ_FLAGS = 16;
+    static final short POLLIN = 0x0001;
+    static final int CLONE_NEWNET = 0x40000000;
 
     // tag::sockaddr-ll[]
     /** {@code struct sockaddr_ll} from {@code <linux/if_packet.h>}: 20 bytes. */
@@ -75,6 +91,16 @@ final class LibC {
     static final MethodHandle SETSOCKOPT = capturing("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
     static final MethodHandle IF_NAMETOINDEX = capturing("if_nametoindex", FunctionDescriptor.of(INT, PTR));
     static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(INT, INT));
+    static final MethodHandle OPEN = capturing("open", FunctionDescriptor.of(INT, PTR, INT));
+    static final MethodHandle READ = capturing("read", FunctionDescriptor.of(SIZE, INT, PTR, SIZE));
+    static final MethodHandle WRITE = capturing("write", FunctionDescriptor.of(SIZE, INT, PTR, SIZE));
+    /** {@code int ioctl(int fd, unsigned long request, ...)}: variadic after the request. */
+    static final MethodHandle IOCTL = LINKER.downcallHandle(find("ioctl"),
+            FunctionDescriptor.of(INT, INT, SIZE, PTR), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    /** {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)}; one pollfd is 8 bytes. */
+    static final MethodHandle POLL = capturing("poll", FunctionDescriptor.of(INT, PTR, SIZE, INT));
+    static final MethodHandle SETNS = capturing("setns", FunctionDescriptor.of(INT, INT, INT));
+    static final MethodHandle GETEUID = LINKER.downcallHandle(find("geteuid"), FunctionDescriptor.of(INT));
     static final MethodHandle STRERROR = LINKER.downcallHandle(find("strerror"),
             FunctionDescriptor.of(PTR.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), INT));
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import sockets.cli.AcrossTheLink;
 import sockets.cli.Programs;
 import sockets.cli.Wire;
 import sockets.cli.Wire.Peer;
@@ -108,6 +109,12 @@ public final class Checker {
     }
 
     public static void main(String[] args) {
+        // --link SPEC --server 'COMMAND': the same stages, with the server across lesson 06's link
+        int acrossTheLink = AcrossTheLink.runIfAsked("07-shutdown-and-failure/run Checker", args, 5007, System.err);
+        if (acrossTheLink >= 0) {
+            Programs.exit(acrossTheLink);
+            return;
+        }
         Programs.exit(Wire.main("07-shutdown-and-failure/run Checker", "Checks a request/answer server that ends requests with a half-close; exit 0 only if every stage passes.",
                 args, stages(), System.out, System.err));
     }
