@@ -54,8 +54,8 @@ public final class ServerStages {
         long seed = SEED + number - 1;
         return "replay:   start your server: " + serve + "7000; then: " + checker.replace("/run Checker", "/run Checker 127.0.0.1:7000")
                 + " --seed " + SEED + " --stage " + number
-                + (number == 1 ? "" : "   (the checker gives stage " + number + " the seed " + SEED + " + " + (number - 1) + " = " + seed
-                        + ", the transcript's)");
+                + (number == 1 ? "" : "   (the checker then runs stage " + number + " with seed " + SEED + " + " + (number - 1) + " = " + seed
+                        + ", as here)");
     }
 
     private static void run(Programs.Binder binder, Wire.Stage stage, int number, String checker, String readme, String serve) throws Exception {
