@@ -73,3 +73,9 @@ public final class LengthPrefixedReader implements FrameReader {
 // edit 1 32059
 // edit 1 31755
 // edit 1 24521
+// edit 1 1331
+// edit 1 25271
+// edit 1 7729
+// edit 1 26464
+// edit 1 11635
+// edit 1 2137
