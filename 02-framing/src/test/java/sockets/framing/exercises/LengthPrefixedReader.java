@@ -30,52 +30,6 @@ public final class LengthPrefixedReader implements FrameReader {
 
     @Override
     public byte[] readFrame() throws IOException {
-        byte[] h = new byte[4];
-        int got = 0;
-        while (got < 4) {
-            int n = in.read(h, got, 4 - got);
-            if (n < 0) {
-                if (got == 0) {
-                    return null;
-                }
-                throw new sockets.framing.TruncatedFrameException("prefix", java.util.Arrays.copyOf(h, got));
-            }
-            got += n;
-        }
-        long length = (h[0] & 0xFFL) << 24 | (h[1] & 0xFF) << 16 | (h[2] & 0xFF) << 8 | (h[3] & 0xFF);
-        if (length > maxFrame) {
-            throw sockets.framing.FramingException.tooLarge(length, maxFrame);
-        }
-        byte[] body = new byte[(int) length];
-        int filled = 0;
-        while (filled < length) {
-            int n = in.read(body, filled, (int) length - filled);
-            if (n < 0) {
-                throw new sockets.framing.TruncatedFrameException("body", java.util.Arrays.copyOf(body, filled));
-            }
-            filled += n;
-        }
-        return body;
+        throw new NotWrittenYet("LengthPrefixedReader.readFrame");
     }
 }
-// edit 1 25339
-// edit 2 19530
-// edit 3 9589
-// edit 4 27386
-// edit 5 27869
-// edit 1 16883
-// edit 2 14800
-// edit 3 20624
-// edit 4 7942
-// edit 5 29527
-// edit 6 17587
-// edit 1 11303
-// edit 1 32059
-// edit 1 31755
-// edit 1 24521
-// edit 1 1331
-// edit 1 25271
-// edit 1 7729
-// edit 1 26464
-// edit 1 11635
-// edit 1 2137
