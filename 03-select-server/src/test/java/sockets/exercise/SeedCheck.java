@@ -103,7 +103,8 @@ public final class SeedCheck {
     }
 
     /**
-     * The first line of digits the script prints is its port; waits for it at most 10 s. A reader
+     * The first line of digits the script prints is its port; waits for it at most 60 s (python3
+     * starts slowly on a loaded machine). A reader
      * thread keeps draining the output afterwards, so a server that prints what it receives never
      * blocks on a full pipe.
      */
@@ -125,9 +126,9 @@ public final class SeedCheck {
             port.completeExceptionally(new IllegalStateException("the seed server exited without a port: " + lines));
         });
         try {
-            return port.get(10, TimeUnit.SECONDS);
+            return port.get(60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the seed server printed no port within 10 s: " + lines);
+            throw new IllegalStateException("the seed server printed no port within 60 s: " + lines);
         }
     }
 
