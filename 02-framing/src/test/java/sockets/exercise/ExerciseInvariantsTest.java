@@ -52,6 +52,14 @@ class ExerciseInvariantsTest {
             assertThat(exercise.hintsFor(stage)).as("hints for stage %d of %s (a 'hint %d:' or 'hint N-M:' line in %s/%s.txt)",
                     stage, exercise.name(), stage, Exercise.DIRECTORY, exercise.name()).isNotEmpty();
         }
+        // A stage that calls the learner's code directly says what it provokes, for a failure that is an
+        // exception (a server exercise's stages have the checker's own why: lines).
+        boolean server = java.nio.file.Files.readString(MODULE.resolve("src/test/java/" + exercise.stages().replace('.', '/') + ".java"))
+                .contains("ServerStages.of(");
+        for (int stage = 1; !server && stage <= tests.started().count(); stage++) {
+            assertThat(exercise.why()).as("what stage %d of %s provokes (a 'why %d:' line in %s/%s.txt)",
+                    stage, exercise.name(), stage, Exercise.DIRECTORY, exercise.name()).containsKey(stage);
+        }
         for (int stage : exercise.why().keySet()) {
             assertThat(stage).as("'why %d:' in %s.txt names a stage that exists", stage, exercise.name())
                     .isBetween(1, (int) tests.started().count());
