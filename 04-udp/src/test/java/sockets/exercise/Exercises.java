@@ -170,8 +170,7 @@ public final class Exercises {
     static String explain(Exercise exercise, int number, String stageName, Throwable failure) {
         if (failure instanceof AssertionError && failure.getMessage() != null && failure.getMessage().contains("\nwhy:")) {
             String message = failure.getMessage();
-            return message.contains("\nread:") || message.contains(" (" + exercise.about().split(",")[0])
-                    ? message : message + "\nread:     " + exercise.readFor(number);
+            return message.contains("\nread:") ? message : message + "\nread:     " + exercise.readFor(number);
         }
         String task = stageName.replaceFirst("^\\d+\\. ", "");
         String why = exercise.why().getOrDefault(number, "stage " + number + " provokes this on purpose: " + task);
