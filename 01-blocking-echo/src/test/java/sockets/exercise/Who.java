@@ -12,16 +12,29 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Whose code an exercise's stages run against: {@code yours} (the stub the learner edits, the
  * default), {@code reference} (the lesson's own code) or {@code naive} (the lesson's deliberately
  * wrong code, which must fail the stage named after its pitfall). Chosen with the JUnit
- * configuration parameter {@value #KEY}; a stage method takes a {@code Who} parameter.
+ * configuration parameter {@value #KEY}; a stage method takes a {@code Who} parameter. With
+ * {@value #SERVE} set, a server exercise does not run its stages: it serves on that port until
+ * stopped ({@code NN-lesson/run exercise NAME serve --port P}), so the checker can be aimed at it.
  */
-public record Who(String name, int stage) {
+public record Who(String name, int stage, int servePort) {
 
     public static final String KEY = "exercise.subject";
     /** Runs only stage N (1-based) when set; the build uses it to run the naive code's pitfall stage alone. */
     public static final String STAGE = "exercise.stage";
+    /** The port to serve on instead of running the stages; -1 (the default) runs the stages. */
+    public static final String SERVE = "exercise.serve";
 
     public Who(String name) {
         this(name, 0);
+    }
+
+    public Who(String name, int stage) {
+        this(name, stage, -1);
+    }
+
+    /** True if this run serves on {@link #servePort()} rather than running the stages. */
+    public boolean serves() {
+        return servePort >= 0;
     }
 
     public Who {
@@ -65,7 +78,8 @@ public record Who(String name, int stage) {
         @Override
         public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
             return new Who(context.getConfigurationParameter(KEY).orElse("yours"),
-                    Integer.parseInt(context.getConfigurationParameter(STAGE).orElse("0")));
+                    Integer.parseInt(context.getConfigurationParameter(STAGE).orElse("0")),
+                    Integer.parseInt(context.getConfigurationParameter(SERVE).orElse("-1")));
         }
     }
 }

@@ -17,7 +17,7 @@ import org.junit.platform.testkit.engine.Events;
 /**
  * Keeps the exercises from rotting: for every exercise of this lesson, an untouched stub fails
  * every stage, each with {@link NotWrittenYet} (not a timeout, not a port clash); the lesson's own
- * code passes every stage; and the lesson's naive code fails the stage named after its pitfall,
+ * code passes every stage, and every stage has a hint; and the lesson's naive code fails the stage named after its pitfall,
  * with the message the exercise file records.
  */
 class ExerciseInvariantsTest {
@@ -47,6 +47,23 @@ class ExerciseInvariantsTest {
         assertThat(tests.failed().stream().map(ExerciseInvariantsTest::describe).toList())
                 .as("stages the lesson's own code fails").isEmpty();
         assertThat(tests.succeeded().count()).isEqualTo(tests.started().count());
+        // The runner shows the hints of the first failing stage: every stage needs at least one.
+        for (int stage = 1; stage <= tests.started().count(); stage++) {
+            assertThat(exercise.hintsFor(stage)).as("hints for stage %d of %s (a 'hint %d:' or 'hint N-M:' line in %s/%s.txt)",
+                    stage, exercise.name(), stage, Exercise.DIRECTORY, exercise.name()).isNotEmpty();
+        }
+        // A stage that calls the learner's code directly says what it provokes, for a failure that is an
+        // exception (a server exercise's stages have the checker's own why: lines).
+        boolean server = java.nio.file.Files.readString(MODULE.resolve("src/test/java/" + exercise.stages().replace('.', '/') + ".java"))
+                .contains("ServerStages.of(");
+        for (int stage = 1; !server && stage <= tests.started().count(); stage++) {
+            assertThat(exercise.why()).as("what stage %d of %s provokes (a 'why %d:' line in %s/%s.txt)",
+                    stage, exercise.name(), stage, Exercise.DIRECTORY, exercise.name()).containsKey(stage);
+        }
+        for (int stage : exercise.why().keySet()) {
+            assertThat(stage).as("'why %d:' in %s.txt names a stage that exists", stage, exercise.name())
+                    .isBetween(1, (int) tests.started().count());
+        }
     }
 
     private static void stubFails(Exercise exercise) throws IOException {

@@ -3,6 +3,7 @@ package sockets.exercise;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,11 +28,37 @@ public final class ServerStages {
     }
 
     public static Stream<DynamicTest> of(Who who, Programs.Binder binder, List<Wire.Stage> stages, String checker, String readme) {
+        String lesson = checker.substring(0, checker.indexOf('/'));
+        String serve = lesson + "/run exercise " + exerciseOf(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass())
+                + " serve --port ";
+        if (who.serves()) {
+            return Stream.of(DynamicTest.dynamicTest("serving on port " + who.servePort(),
+                    () -> serveUntilStopped(binder, who.servePort(), checker)));
+        }
         return IntStream.range(0, stages.size()).filter(i -> who.runs(i + 1)).mapToObj(i -> DynamicTest.dynamicTest((i + 1) + ". " + stages.get(i).name(),
-                () -> run(binder, stages.get(i), i + 1, checker, readme)));
+                () -> run(binder, stages.get(i), i + 1, checker, readme, serve)));
     }
 
-    private static void run(Programs.Binder binder, Wire.Stage stage, int number, String checker, String readme) throws Exception {
+    /** The exercise whose stages {@code stagesClass} holds, by its descriptor; "NAME" if none says so. */
+    static String exerciseOf(Class<?> stagesClass) {
+        try {
+            return Exercise.all(Path.of(System.getProperty("exercise.module", ""))).stream()
+                    .filter(e -> e.stages().equals(stagesClass.getName())).map(Exercise::name).findFirst().orElse("NAME");
+        } catch (IOException e) {
+            return "NAME";
+        }
+    }
+
+    /** The replay line: the two commands that run stage {@code number} again against the learner's own server. */
+    static String replay(String serve, String checker, int number) {
+        long seed = SEED + number - 1;
+        return "replay:   start your server: " + serve + "7000; then: " + checker.replace("/run Checker", "/run Checker 127.0.0.1:7000")
+                + " --seed " + SEED + " --stage " + number
+                + (number == 1 ? "" : "   (the checker then runs stage " + number + " with seed " + SEED + " + " + (number - 1) + " = " + seed
+                        + ", as here)");
+    }
+
+    private static void run(Programs.Binder binder, Wire.Stage stage, int number, String checker, String readme, String serve) throws Exception {
         Programs.Server server = binder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         CompletableFuture<Void> serving = CompletableFuture.runAsync(() -> {
             try {
@@ -43,16 +70,46 @@ public final class ServerStages {
         try {
             // A serve() that fails at once (a stub) is reported as such, not as a silent server.
             // Waiting longer here would change nothing but speed: the check below reports it too.
-            failure(serving, 100);
+            died(serving, 100, stage, number, checker, readme, serve);
             String problem = Wire.check(stage, server.localAddress(), SEED + number - 1);
             if (problem != null) {
-                failure(serving, 1000); // a serve() that died explains the failure better than the transcript
-                throw new AssertionError(problem + "\nread:     " + readme + "\nreplay:   " + checker + " HOST:PORT --seed "
-                        + SEED + " --stage " + number + "   (start your server, then aim the checker at it)");
+                // a serve() that died explains the failure better than the transcript
+                died(serving, 1000, stage, number, checker, readme, serve);
+                throw new AssertionError(problem + "\nread:     " + readme + "\n" + replay(serve, checker, number));
             }
         } finally {
             server.close();
             server.awaitStopped(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Reports a serve() that ended with an exception the way every stage failure is reported. */
+    private static void died(CompletableFuture<Void> serving, long ms, Wire.Stage stage, int number, String checker, String readme,
+            String serve) throws Exception {
+        try {
+            failure(serving, ms);
+        } catch (Exception | Error e) {
+            if (NotWrittenYet.isIn(e)) {
+                throw e;
+            }
+            throw new AssertionError(String.join("\n",
+                    "sent:     stage " + number + " of the checker, " + stage.name(),
+                    "got:      your serve() threw " + Teach.thrown(e) + Teach.where(e),
+                    "expected: serve() keeps serving clients until close(); one client's failure ends only that client",
+                    "why:      " + stage.why(),
+                    "read:     " + readme,
+                    replay(serve, checker, number)), e);
+        }
+    }
+
+    private static void serveUntilStopped(Programs.Binder binder, int port, String checker) throws Exception {
+        try (Programs.Server server = binder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            String at = Programs.hostPort(server.localAddress());
+            System.out.println("serving your code on " + at + "; aim the checker at it: "
+                    + checker.replace("/run Checker", "/run Checker " + at) + " --seed " + SEED + "   (Ctrl-C stops)");
+            System.out.flush();
+            server.serve();
+            System.out.println("your serve() returned; stopped");
         }
     }
 

@@ -48,6 +48,20 @@ public final class Teach {
         return s.append(')').toString();
     }
 
+    /**
+     * Where in the learner's code {@code e} was thrown, as " (at File.java:LINE)", or "" if it was
+     * not thrown in an exercise stub (a class of a package named {@code exercises}, not a stage).
+     */
+    public static String where(Throwable e) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            String c = frame.getClassName();
+            if (c.contains(".exercises.") && !c.endsWith("Stages") && !c.contains("Stages$") && frame.getFileName() != null) {
+                return " (at " + frame.getFileName() + ":" + frame.getLineNumber() + ")";
+            }
+        }
+        return "";
+    }
+
     /** What an exception says, for the "got" line. */
     public static String thrown(Throwable e) {
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());

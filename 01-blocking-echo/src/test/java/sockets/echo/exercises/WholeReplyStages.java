@@ -35,7 +35,7 @@ import sockets.exercise.Who;
 @ExtendWith(Who.Resolver.class)
 class WholeReplyStages {
 
-    private static final String README = " (01-blocking-echo/README.md, \"Reading the whole reply\")";
+    private static final String README = " (01-blocking-echo/README.md, \"Read until you have every byte you are owed\")";
 
     interface RoundTripper {
         byte[] roundTrip(InputStream in, OutputStream out, byte[] request) throws IOException;
