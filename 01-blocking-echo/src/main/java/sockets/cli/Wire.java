@@ -121,6 +121,12 @@ public final class Wire {
         return most > 0 ? most : 4L << 20;
     }
 
+    /** The most one connection's receive buffer can hold here ({@code tcp_rmem}, {@code rmem_max}), or 6 MiB. */
+    public static long receiveBufferCeiling() {
+        long most = Math.max(procMax("/proc/sys/net/ipv4/tcp_rmem"), procMax("/proc/sys/net/core/rmem_max"));
+        return most > 0 ? most : 6L << 20;
+    }
+
     private static long procMax(String file) {
         try {
             // Not Files.readString: it trusts the size /proc reports, and reads too little.
@@ -494,15 +500,17 @@ public final class Wire {
          * Sends {@code data} and collects what comes back, so that the server ends up owing as much
          * as it can: the client reads nothing while the server keeps taking bytes, and starts reading
          * only when its writes have made no progress for {@code stall} (the server stopped reading:
-         * back-pressure, or a blocking server whose own writes are full). With {@code halfClose} the
-         * client then shuts down its sending side and reads to end of stream; without, it reads
+         * back-pressure, or a blocking server whose own writes are full), and then slowly, so a
+         * server that queues echo keeps a queue. With {@code halfClose} the client shuts down its
+         * sending side after the last byte and reads to end of stream; without, it reads
          * {@code expected} bytes. A server that takes every byte without echoing, then sees the end
          * of stream, owes nearly all of it at that moment.
          */
         public byte[] owe(byte[] data, int expected, boolean halfClose, Duration stall) throws IOException, Failed, InterruptedException {
             AtomicLong sent = new AtomicLong();
             java.util.concurrent.atomic.AtomicReference<IOException> failure = new java.util.concurrent.atomic.AtomicReference<>();
-            Thread writer = Thread.ofVirtual().start(() -> {
+            // A platform thread: its progress is what tells a stalled server, so it must not wait for a carrier.
+            Thread writer = Thread.ofPlatform().daemon().start(() -> {
                 try {
                     for (int at = 0; at < data.length; at += 8192) {
                         out.write(data, at, Math.min(8192, data.length - at));
@@ -520,10 +528,13 @@ public final class Wire {
                 before = sent.get();
                 writer.join(Timeouts.millis(stall));
             } while (writer.isAlive() && sent.get() != before);
+            if (Boolean.getBoolean("wire.debug")) {
+                System.err.println("owe: " + name + " writer alive=" + writer.isAlive() + " sent=" + sent.get() + " of " + data.length);
+            }
             session.note(name + " -> " + hex(data) + (writer.isAlive() ? ": the server stopped taking bytes after " + sent.get()
                     + ", so " + name + " starts reading" : ": all taken without " + name + " reading anything"
                     + (halfClose ? ", then FIN (shutdownOutput)" : "")));
-            byte[] got = halfClose ? readToEnd(expected) : read(expected);
+            byte[] got = readSlowly(expected, halfClose);
             writer.join(Timeouts.millis(stall) + 10_000L);
             if (failure.get() != null && got.length < expected) {
                 throw new Failed("lost: " + name + " could send only " + sent.get() + " of " + data.length + " bytes (" + failure.get().getMessage() + ")");
@@ -544,6 +555,43 @@ public final class Wire {
                 session.note(name + " <- " + e.getMessage());
                 return true;
             }
+        }
+
+        /**
+         * Reads {@code expected} bytes (and then end of stream, if {@code toEnd}) at most 64 KiB a
+         * millisecond: a slow reader, so that a server that queues echo still has a queue when the
+         * client's end of stream reaches it.
+         */
+        byte[] readSlowly(int expected, boolean toEnd) throws IOException, Failed {
+            byte[] got = new byte[expected];
+            int at = 0;
+            try {
+                while (true) {
+                    int r = at < expected ? in.read(got, at, Math.min(64 * 1024, expected - at)) : toEnd ? in.read() : -1;
+                    if (r < 0 || at >= expected) {
+                        if (at >= expected && r >= 0) {
+                            session.note(name + " <- " + expected + " bytes, then more");
+                            throw new Failed("expected: " + expected + " bytes, then end of stream\ngot:      more than " + expected + " bytes");
+                        }
+                        break;
+                    }
+                    int before = at;
+                    at += r;
+                    if (at / (64 * 1024) != before / (64 * 1024)) {
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                }
+            } catch (SocketTimeoutException e) {
+                session.note(name + " <- " + hex(Arrays.copyOf(got, at)) + ", then nothing");
+                throw new Failed("stalled: " + name + " got " + at + " of " + expected + " bytes, then nothing for " + socket.getSoTimeout()
+                        + " ms while the connection stayed open (the server stopped: blocked, waiting, or busy elsewhere)");
+            } catch (SocketException e) {
+                session.note(name + " <- " + hex(Arrays.copyOf(got, at)) + ", then " + e.getMessage());
+                throw new Failed("lost: " + name + " got " + at + " of " + expected + " bytes, then the connection was reset (" + e.getMessage() + ")");
+            }
+            byte[] read = Arrays.copyOf(got, at);
+            session.note(name + " <- " + hex(read) + ", then end of stream");
+            return read;
         }
 
         public void shutdownOutput() throws IOException {

@@ -80,7 +80,7 @@ public final class Checker {
                             // receive buffer that reads nothing while the server keeps taking bytes:
                             // a server that queues the echo owes megabytes when the end of stream comes.
                             Peer c = s.connect(PATIENCE, 8 * 1024);
-                            byte[] message = new byte[(int) Math.min(64L << 20, Wire.sendBufferCeiling() + (2 << 20) + s.random().nextInt(4096))];
+                            byte[] message = new byte[(int) Math.min(64L << 20, 2 * Wire.sendBufferCeiling() + (4 << 20) + s.random().nextInt(4096))];
                             s.random().nextBytes(message);
                             byte[] got = c.owe(message, message.length, true, STALL);
                             s.expectSame(message.length + " bytes, then end of stream", message, got);

@@ -1,4 +1,4 @@
-# A correct third-party echo server: socketserver, one thread per client, the default backlog.
+# A correct third-party echo server: socketserver, one thread per client, a listen backlog of 128.
 # passes
 import socketserver
 
@@ -14,6 +14,7 @@ class Echo(socketserver.BaseRequestHandler):
             pass
 
 class Server(socketserver.ThreadingTCPServer):
+    request_queue_size = 128
     daemon_threads = True
     allow_reuse_address = True
 
