@@ -113,7 +113,7 @@ public final class Catalogue {
                 return t;
             }
         }, POOL)).toList();
-        return java.util.stream.IntStream.range(0, items.size()).mapToObj(i -> DynamicTest.dynamicTest(items.get(i).getFileName().toString(), () -> {
+        return java.util.stream.IntStream.range(0, items.size()).mapToObj(i -> DynamicTest.dynamicTest(items.get(i).getParent().getFileName() + "/" + items.get(i).getFileName(), () -> {
             Throwable t = outcomes.get(i).get(5, TimeUnit.MINUTES);
             if (t != null) {
                 throw t;
