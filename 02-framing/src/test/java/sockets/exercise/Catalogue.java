@@ -227,7 +227,7 @@ public final class Catalogue {
         });
     }
 
-    /** The first line of digits the process prints is its port (within 10 s); its output is drained after. */
+    /** The first line of digits the process prints is its port (within 30 s); its output is drained after. */
     private static int port(Process p) throws Exception {
         CompletableFuture<Integer> port = new CompletableFuture<>();
         List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -244,9 +244,9 @@ public final class Catalogue {
             port.completeExceptionally(new IllegalStateException("the server exited without printing a port: " + lines));
         });
         try {
-            return port.get(10, TimeUnit.SECONDS);
+            return port.get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the server printed no port within 10 s: " + lines);
+            throw new IllegalStateException("the server printed no port within 30 s: " + lines);
         }
     }
 
