@@ -35,16 +35,16 @@ public final class Checker {
 
     public static List<Stage> stages() {
         return List.of(
-                new Stage("a frame comes back as the same frame", "the server reads one whole frame and writes it back, prefix and all",
+                new Stage("a frame comes back as the same frame", "a missing or different answer means the server did not read one whole frame and write it back, prefix and all",
                         s -> roundTrip(s, s.connect(PATIENCE), "hello, frames".getBytes(), false)),
                 new Stage("a frame sent in single-byte pieces comes back whole",
-                        "the 4-byte prefix itself may arrive one byte at a time (F-10): read it in a loop", s -> {
+                        "a frame sent in pieces that comes back wrong, short or not at all means the server took one read for a whole prefix or body: read the 4-byte prefix, then the body, each in a loop (F-10)", s -> {
                             byte[] body = new byte[30 + s.random().nextInt(30)];
                             s.random().nextBytes(body);
                             roundTrip(s, s.connect(PATIENCE), body, true);
                         }),
                 new Stage("two frames in one write come back as two frames",
-                        "a read may bring the start of the next frame: keep it for the next one (F-09)", s -> {
+                        "a second frame that never comes back means the server dropped what followed the first frame in the same read: keep it for the next one (F-09)", s -> {
                             Peer c = s.connect(PATIENCE);
                             byte[] a = frame("first".getBytes());
                             byte[] b = frame("second".getBytes());
@@ -70,19 +70,19 @@ public final class Checker {
                             s.expect(Arrays.equals(got, frame(body)), "the same 524292 bytes", "a difference at byte " + Arrays.mismatch(got, frame(body)));
                         }),
                 new Stage("an empty frame comes back as an empty frame",
-                        "length 0 is a frame with no bytes, not the end of the stream", s -> {
+                        "a connection closed at an empty frame means the server took length 0 for the end of the stream; it is a frame with no bytes", s -> {
                             Peer c = s.connect(PATIENCE);
                             roundTrip(s, c, new byte[0], false);
                             roundTrip(s, c, "after the empty one".getBytes(), false);
                         }),
                 new Stage("a frame announcing 2 GiB is refused, and the server serves the next client",
-                        "check a length against the limit before allocating anything for it; close that connection only", s -> {
+                        "a connection kept open (or a server gone) after a 2 GiB prefix means the length was believed: check it against the limit before allocating anything, and close that connection only", s -> {
                             Peer bad = s.connect(PATIENCE);
                             bad.send(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 'x'});
                             s.expect(bad.closedByServer(), "the server to close the connection", "it kept it open");
                             roundTrip(s, s.connect(PATIENCE), "next, please".getBytes(), false);
                         }),
-                new Stage("50 clients at once each get their own frames back", "each client is served on its own", s -> {
+                new Stage("50 clients at once each get their own frames back", "clients left unanswered while others are connected mean the server serves one client at a time: serve each on its own (a thread, a process or a selector)", s -> {
                             List<Peer> clients = new ArrayList<>();
                             for (int i = 0; i < 50; i++) {
                                 clients.add(s.connect(PATIENCE));
@@ -94,6 +94,41 @@ public final class Checker {
                                 s.expect(Arrays.equals(got, expected), "client " + i + ": " + Wire.hex(expected), Wire.hex(got));
                             }
                             s.note("50 clients, one frame each, all echoed");
+                        }),
+                new Stage("a prefix with the top bit set is refused, and the server serves the next client",
+                        "a server that keeps such a connection open, or crashes, reads the 4-byte prefix as a signed int: 80 00 00 00 is"
+                                + " then negative and slips under a 'length > limit' check; the prefix is unsigned: refuse it as too large", s -> {
+                            Peer bad = s.connect(PATIENCE);
+                            bad.send(new byte[] {(byte) 0x80, 0, 0, 0, 'x'});
+                            s.expect(bad.closedByServer(), "the server to close the connection", "it kept it open");
+                            roundTrip(s, s.connect(PATIENCE), "next, please".getBytes(), false);
+                        }),
+                new Stage("frames of many lengths and byte values, cut at random places, come back byte for byte",
+                        "a wrong byte or a wrong length here means the server loses its place in the stream: a frame may start anywhere in"
+                                + " a read and end anywhere in another; keep the leftover, and never treat the bytes as text", s -> {
+                            Peer c = s.connect(PATIENCE);
+                            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                            for (int i = 0; i < 30; i++) {
+                                byte[] body = new byte[i == 0 ? 1 : 1 + 2 * s.random().nextInt(i < 25 ? 600 : 40_000)]; // odd lengths, some over 32,767
+                                s.random().nextBytes(body);
+                                all.writeBytes(frame(body));
+                            }
+                            byte[] sent = all.toByteArray();
+                            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                                try {
+                                    for (int at = 0; at < sent.length; ) {
+                                        int n = Math.min(sent.length - at, 1 + s.random().nextInt(5000));
+                                        c.socket().getOutputStream().write(sent, at, n);
+                                        at += n;
+                                    }
+                                } catch (IOException e) {
+                                    throw new java.io.UncheckedIOException(e);
+                                }
+                            }, Thread::startVirtualThread);
+                            byte[] got = c.read(sent.length);
+                            sending.get(10, TimeUnit.SECONDS);
+                            s.note("c1 sent 30 frames (" + sent.length + " bytes) in random pieces");
+                            s.expectSame("the same " + sent.length + " bytes of frames", sent, got);
                         }));
     }
 
@@ -105,7 +140,7 @@ public final class Checker {
             c.send(sent);
         }
         byte[] got = c.read(sent.length);
-        s.expect(Arrays.equals(got, sent), Wire.hex(sent), Wire.hex(got));
+        s.expectSame(Wire.hex(sent), sent, got);
     }
 
     public static void main(String[] args) {

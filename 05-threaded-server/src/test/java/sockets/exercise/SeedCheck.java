@@ -85,7 +85,7 @@ public final class SeedCheck {
 
     /** Starts the script once and runs {@code stages} against it, numbering them from {@code first}. */
     private static List<String> againstOneServer(Path script, List<String> args, List<Wire.Stage> stages, int first) throws Exception {
-        List<String> command = new ArrayList<>(List.of("python3", "-u", script.toString()));
+        List<String> command = new ArrayList<>(List.of(python(), "-u", script.toString()));
         command.addAll(args);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
@@ -130,6 +130,28 @@ public final class SeedCheck {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("the seed server printed no port within 60 s: " + lines);
         }
+    }
+
+    private static volatile String python;
+
+    /**
+     * python3 itself, found once: a version manager's {@code python3} is often a shim that starts a
+     * shell script first, which takes seconds each time on a loaded machine.
+     */
+    private static String python() {
+        if (python == null) {
+            try {
+                Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").start();
+                String found = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+                python = p.waitFor() == 0 && !found.isEmpty() ? found : "python3";
+            } catch (IOException e) {
+                python = "python3";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                python = "python3";
+            }
+        }
+        return python;
     }
 
     private static boolean python3() {

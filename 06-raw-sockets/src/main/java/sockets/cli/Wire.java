@@ -8,19 +8,27 @@ import java.io.PrintStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -28,6 +36,16 @@ import java.util.concurrent.locks.LockSupport;
  * language, over the wire only. Each stage gets a seeded {@link Random} (the seed is printed, so a
  * failure can be replayed) and a transcript of what was sent and received, shown in hex when a
  * stage fails. The same file, byte for byte, is in every lesson; the build checks it.
+ *
+ * <p>A failure's first line starts with its verdict: {@code stalled:} (the connection stayed open
+ * but the server sent nothing more for the stage's patience), {@code lost:} (the connection ended,
+ * by end of stream or reset, before everything owed came back), {@code refused:} (nothing accepts
+ * connections), {@code backlog:} (the connection was never accepted: the listen queue is full),
+ * {@code gone:} (the server stopped accepting connections during an earlier stage), or
+ * {@code expected:} (an answer came, with the wrong value; byte answers name the first differing
+ * byte). Between stages the checker connects once to see the server is still alive, and names the
+ * stage after which it was not. {@code --repeat N} runs each stage N times with the same seed and
+ * reports any stage whose verdict changed.
  */
 public final class Wire {
 
@@ -52,24 +70,108 @@ public final class Wire {
     /** Runs {@code stage} against {@code target}; returns null if it passed, else what went wrong. */
     public static String check(Stage stage, InetSocketAddress target, long seed) {
         Session session = new Session(target, seed);
+        String problem;
         try (session) {
             stage.body().run(session);
             return null;
         } catch (Failed e) {
-            return e.getMessage() + session.transcript() + "\nwhy:      " + stage.why();
+            problem = e.getMessage();
         } catch (SocketTimeoutException e) {
-            return "no answer in time (" + e.getMessage() + ")" + session.transcript() + "\nwhy:      " + stage.why();
+            problem = "stalled: no answer in time (" + e.getMessage() + ")";
+        } catch (ConnectException e) {
+            problem = "refused: " + e.getMessage();
+        } catch (SocketException e) {
+            problem = "lost: the connection ended (" + e.getMessage() + ")";
         } catch (Exception e) {
-            return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                    + session.transcript() + "\nwhy:      " + stage.why();
+            problem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+        // A server that accepted this stage's connections and now refuses them has died of this stage.
+        if (session.connected.get() && !alive(target)) {
+            problem = "gone: the server accepted this stage's first connection and now accepts none: this stage's traffic stopped it"
+                    + " (an exception that escaped, or a process that exited)\n" + problem;
+        }
+        return problem + session.transcript() + "\nwhy:      " + stage.why();
+    }
+
+    /** The verdict of a {@link #check} result: "pass", or its first line with every digit shown as {@code #}. */
+    public static String verdict(String problem) {
+        return problem == null ? "pass" : problem.lines().findFirst().orElse("").replaceAll("[0-9]", "#").strip();
+    }
+
+    /** True if something accepts a TCP connection at {@code target} within 2 s (the probe closes it at once). */
+    public static boolean alive(InetSocketAddress target) {
+        try (Socket probe = new Socket()) {
+            probe.connect(target, 2000);
+            return true;
+        } catch (SocketTimeoutException e) {
+            return true; // a full listen queue: something is there, too busy to accept
+        } catch (IOException e) {
+            return false;
         }
     }
 
-    /** The checker program: {@code Checker HOST:PORT [--seed N] [--stage N]}; exit 0 only if every stage passes. */
-    public static int main(String program, String about, String[] args, List<Stage> stages, PrintStream out, PrintStream err) {
-        String usage = "usage: " + program + " HOST:PORT [--seed N] [--stage N]   (or --host HOST --port PORT)\n" + about;
+    /**
+     * The most one connection's send buffer can hold on this machine: the largest of
+     * {@code tcp_wmem}'s maximum and {@code wmem_max}, or 4 MiB where they cannot be read. A stage
+     * about data the server still owes sends more than this plus the checker's own (shrunk) receive
+     * buffer, so the debt cannot hide in the kernel's buffers.
+     */
+    public static long sendBufferCeiling() {
+        long most = Math.max(procMax("/proc/sys/net/ipv4/tcp_wmem"), procMax("/proc/sys/net/core/wmem_max"));
+        return most > 0 ? most : 4L << 20;
+    }
+
+    /** The most one connection's receive buffer can hold here ({@code tcp_rmem}, {@code rmem_max}), or 6 MiB. */
+    public static long receiveBufferCeiling() {
+        long most = Math.max(procMax("/proc/sys/net/ipv4/tcp_rmem"), procMax("/proc/sys/net/core/rmem_max"));
+        return most > 0 ? most : 6L << 20;
+    }
+
+    private static long procMax(String file) {
         try {
-            CommandLine line = new CommandLine(args, Set.of("seed", "stage", "host", "port"), Set.of(), true);
+            // Not Files.readString: it trusts the size /proc reports, and reads too little.
+            String text;
+            try (InputStream in = Files.newInputStream(Path.of(file))) {
+                text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            }
+            String[] words = text.strip().split("\\s+");
+            return Long.parseLong(words[words.length - 1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Where {@code got} differs from {@code expected}, for a failure message: null if equal, else
+     * the first differing byte with its offset and both values, or which one is shorter.
+     */
+    public static String difference(byte[] expected, byte[] got) {
+        int at = Arrays.mismatch(expected, got);
+        if (at < 0) {
+            return null;
+        }
+        if (at >= got.length) {
+            return got.length + " bytes, equal to the first " + got.length + " expected, then nothing more (" + (expected.length - got.length)
+                    + " bytes missing)";
+        }
+        if (at >= expected.length) {
+            return got.length + " bytes: the " + expected.length + " expected, then " + (got.length - expected.length) + " more, from "
+                    + String.format("0x%02x", got[at] & 0xFF);
+        }
+        return got.length + " bytes, the first difference at byte " + at + ": expected " + String.format("0x%02x", expected[at] & 0xFF)
+                + ", got " + String.format("0x%02x", got[at] & 0xFF) + " (bytes " + at + ".. got: " + hex(Arrays.copyOfRange(got, at,
+                        Math.min(got.length, at + 16))) + ")";
+    }
+
+    /**
+     * The checker program: {@code Checker HOST:PORT [--seed N] [--stage N] [--repeat N]}; exit 0 only
+     * if every stage passes (every time, with {@code --repeat}).
+     */
+    public static int main(String program, String about, String[] args, List<Stage> stages, PrintStream out, PrintStream err) {
+        String usage = "usage: " + program + " HOST:PORT [--seed N] [--stage N] [--repeat N]   (or --host HOST --port PORT)\n" + about
+                + "\n--repeat N runs each stage N times with its seed and reports a stage whose verdict changes.";
+        try {
+            CommandLine line = new CommandLine(args, Set.of("seed", "stage", "host", "port", "repeat"), Set.of(), true);
             if (line.help()) {
                 out.println(usage);
                 return 0;
@@ -83,20 +185,50 @@ public final class Wire {
             InetSocketAddress target = parse(given);
             long seed = line.option("seed", System.nanoTime() % 100_000, Long::parseLong, s -> true, "a whole number");
             int only = line.number("stage", 0, 0, stages.size());
-            out.println("checking " + Programs.hostPort(target) + ", seed " + seed);
+            int repeat = line.number("repeat", 1, 1, 1000);
+            out.println("checking " + Programs.hostPort(target) + ", seed " + seed + (repeat > 1 ? ", each stage " + repeat + " times" : ""));
+            // Only a server that accepts TCP connections now is probed between stages (not a UDP one).
+            boolean probe = alive(target);
             int failed = 0;
+            int goneAfter = 0;
             for (int i = 0; i < stages.size(); i++) {
                 if (only != 0 && only != i + 1) {
                     continue;
                 }
-                long start = System.nanoTime();
-                String problem = check(stages.get(i), target, seed + i);
-                long ms = (System.nanoTime() - start) / 1_000_000;
-                out.printf("  [%s] %d. %s (%d ms)%n", problem == null ? "pass" : "FAIL", i + 1, stages.get(i).name(), ms);
-                if (problem != null) {
+                if (goneAfter > 0) {
                     failed++;
-                    out.println("      " + problem.replace("\n", "\n      "));
+                    out.printf("  [FAIL] %d. %s (not run)%n      gone: the server stopped accepting connections during stage %d%n", i + 1,
+                            stages.get(i).name(), goneAfter);
+                    continue;
+                }
+                long stageSeed = seed + i;
+                long start = System.nanoTime();
+                String problem = check(stages.get(i), target, stageSeed);
+                Map<String, Integer> verdicts = new LinkedHashMap<>();
+                verdicts.merge(verdict(problem), 1, Integer::sum);
+                for (int r = 1; r < repeat; r++) {
+                    String again = check(stages.get(i), target, stageSeed);
+                    verdicts.merge(verdict(again), 1, Integer::sum);
+                    problem = problem == null ? again : problem;
+                }
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                boolean steady = verdicts.size() == 1;
+                out.printf("  [%s] %d. %s (%d ms, seed %d%s)%n", !steady ? "FLAKY" : problem == null ? "pass" : "FAIL", i + 1, stages.get(i).name(), ms,
+                        stageSeed, repeat > 1 ? ", " + repeat + " runs" : "");
+                if (!steady) {
+                    verdicts.forEach((v, n) -> out.println("      " + n + "/" + repeat + ": " + v));
+                }
+                if (problem != null || !steady) {
+                    failed++;
+                    if (problem != null) {
+                        out.println("      " + problem.replace("\n", "\n      "));
+                    }
                     out.println("      rerun: " + program + " " + given + " --seed " + seed + " --stage " + (i + 1));
+                }
+                if (probe && !alive(target)) {
+                    goneAfter = i + 1;
+                    out.println("      gone: after this stage the server no longer accepts connections: this stage's traffic stopped it"
+                            + " (look for an exception that escaped, or a process that exited)");
                 }
             }
             out.println(failed == 0 ? "every stage passed" : failed + " stage" + (failed == 1 ? "" : "s") + " failed");
@@ -133,6 +265,7 @@ public final class Wire {
         private final List<String> transcript = Collections.synchronizedList(new ArrayList<>());
         private final List<Closeable> open = Collections.synchronizedList(new ArrayList<>());
         private final AtomicInteger peers = new AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicBoolean connected = new java.util.concurrent.atomic.AtomicBoolean();
 
         Session(InetSocketAddress target, long seed) {
             this.target = target;
@@ -149,20 +282,34 @@ public final class Wire {
         }
 
         /** A TCP connection to the server; reads give up after {@code patience}. */
-        public Peer connect(Duration patience) throws IOException {
+        public Peer connect(Duration patience) throws IOException, Failed {
             return connect(patience, 0);
         }
 
         /** The same, with a receive buffer of {@code receiveBuffer} bytes (0: the default), set before connecting. */
-        public Peer connect(Duration patience, int receiveBuffer) throws IOException {
+        public Peer connect(Duration patience, int receiveBuffer) throws IOException, Failed {
             Socket socket = new Socket();
             open.add(socket);
             if (receiveBuffer > 0) {
                 socket.setReceiveBufferSize(receiveBuffer);
             }
-            socket.setSoTimeout(Timeouts.millis(patience));
-            socket.connect(target, Timeouts.millis(patience));
-            return new Peer(this, socket, "c" + peers.incrementAndGet());
+            int ms = Timeouts.millis(patience);
+            socket.setSoTimeout(ms);
+            String name = "c" + peers.incrementAndGet();
+            try {
+                socket.connect(target, ms);
+            } catch (ConnectException e) {
+                note(name + " -> connect: refused");
+                throw new Failed("refused: " + name + " could not connect (" + e.getMessage() + "): nothing accepts connections at "
+                        + Programs.hostPort(target));
+            } catch (SocketTimeoutException e) {
+                note(name + " -> connect: not accepted within " + ms + " ms");
+                throw new Failed("backlog: " + name + "'s connection was not accepted within " + ms + " ms: the server's listen queue is"
+                        + " full (a tiny listen backlog, or accept() is not called while it serves others)");
+            }
+            connected.set(true);
+            note(name + " connected from port " + socket.getLocalPort());
+            return new Peer(this, socket, name);
         }
 
         /** A UDP socket that sends to the server; receives give up after {@code patience}. */
@@ -179,13 +326,31 @@ public final class Wire {
             socket.send(new DatagramPacket(data, data.length, target));
         }
 
-        /** The next datagram from the server, or a SocketTimeoutException. */
-        public byte[] receiveDatagram(DatagramSocket socket) throws IOException {
+        /**
+         * The next datagram from the server; a datagram from any other address is noted and skipped.
+         * Nothing from the server in time is a {@link SocketTimeoutException}, or, if something came
+         * from elsewhere, a failure that names that address (an answer from the wrong port is not "no answer").
+         */
+        public byte[] receiveDatagram(DatagramSocket socket) throws IOException, Failed {
             byte[] buffer = new byte[65_536];
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-            do {
-                socket.receive(packet);
-            } while (!packet.getSocketAddress().equals(target)); // anything else is not the server's answer
+            SocketAddress stray = null;
+            while (true) {
+                try {
+                    socket.receive(packet);
+                } catch (SocketTimeoutException e) {
+                    if (stray != null) {
+                        throw new Failed("expected: an answer from " + Programs.hostPort(target) + "\ngot:      answers from " + stray
+                                + " instead: a reply must come from the address the request was sent to");
+                    }
+                    throw e;
+                }
+                if (packet.getSocketAddress().equals(target)) {
+                    break;
+                }
+                stray = packet.getSocketAddress();
+                note("<- from " + stray + ", not the server's address: " + Wire.hex(Arrays.copyOf(buffer, packet.getLength())));
+            }
             byte[] data = Arrays.copyOf(buffer, packet.getLength());
             note("<- " + Wire.hex(data));
             return data;
@@ -195,6 +360,18 @@ public final class Wire {
         public void expect(boolean ok, String expected, String got) throws Failed {
             if (!ok) {
                 throw new Failed("expected: " + expected + "\ngot:      " + got);
+            }
+        }
+
+        /** Fails the stage unless {@code got} equals {@code expected}, naming the first differing byte. */
+        public void expectSame(String what, byte[] expected, byte[] got) throws Failed {
+            String difference = difference(expected, got);
+            if (difference != null && got.length < expected.length && Arrays.mismatch(expected, got) == got.length) {
+                throw new Failed("lost: only " + got.length + " of the " + expected.length + " bytes owed came back (equal so far), then the"
+                        + " stream ended\nexpected: " + what + " (" + expected.length + " bytes)");
+            }
+            if (difference != null) {
+                throw new Failed("expected: " + what + " (" + expected.length + " bytes)\ngot:      " + difference);
             }
         }
 
@@ -263,19 +440,105 @@ public final class Wire {
             session.note(name + " -> " + hex(data) + " in pieces of " + sizes + " bytes");
         }
 
-        /** Reads exactly {@code n} bytes; fails the stage if the stream ends first. */
+        /**
+         * Reads exactly {@code n} bytes; fails the stage as "lost" if the connection ends first, as
+         * "stalled" if nothing more comes within the read timeout while it stays open.
+         */
         public byte[] read(int n) throws IOException, Failed {
-            byte[] got = in.readNBytes(n);
-            session.note(name + " <- " + hex(got));
-            session.expect(got.length == n, n + " bytes", got.length + " bytes, then the server closed the connection");
+            byte[] got = new byte[n];
+            int at = 0;
+            try {
+                while (at < n) {
+                    int r = in.read(got, at, n - at);
+                    if (r < 0) {
+                        break;
+                    }
+                    at += r;
+                }
+            } catch (SocketTimeoutException e) {
+                session.note(name + " <- " + hex(Arrays.copyOf(got, at)) + ", then nothing");
+                throw new Failed("stalled: " + name + " got " + at + " of " + n + " bytes, then nothing for " + socket.getSoTimeout()
+                        + " ms while the connection stayed open (the server stopped: blocked, waiting, or busy elsewhere)");
+            } catch (SocketException e) {
+                session.note(name + " <- " + hex(Arrays.copyOf(got, at)) + ", then " + e.getMessage());
+                throw new Failed("lost: " + name + " got " + at + " of " + n + " bytes, then the connection was reset (" + e.getMessage() + ")");
+            }
+            byte[] read = Arrays.copyOf(got, at);
+            session.note(name + " <- " + hex(read) + (at < n ? ", then end of stream" : ""));
+            if (at < n) {
+                throw new Failed("lost: " + name + " got " + at + " of " + n + " bytes, then the server closed the connection");
+            }
             return got;
         }
 
-        /** Reads until the server closes its side, at most {@code max} bytes. */
+        /**
+         * Reads until the server closes its side, at most {@code max} bytes; "stalled" if nothing
+         * comes for the read timeout while the connection is open, "lost" on a reset.
+         */
         public byte[] readToEnd(int max) throws IOException, Failed {
-            byte[] got = in.readNBytes(max + 1);
-            session.note(name + " <- " + hex(got) + (got.length <= max ? ", then end of stream" : ""));
-            session.expect(got.length <= max, "the server to close after at most " + max + " bytes", "more");
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[64 * 1024];
+            try {
+                for (int r; got.size() <= max && (r = in.read(buffer, 0, Math.min(buffer.length, max + 1 - got.size()))) >= 0; ) {
+                    got.write(buffer, 0, r);
+                }
+            } catch (SocketTimeoutException e) {
+                session.note(name + " <- " + hex(got.toByteArray()) + ", then nothing");
+                throw new Failed("stalled: " + name + " got " + got.size() + " bytes, then nothing for " + socket.getSoTimeout()
+                        + " ms: neither more bytes nor end of stream while the connection stayed open");
+            } catch (SocketException e) {
+                session.note(name + " <- " + hex(got.toByteArray()) + ", then " + e.getMessage());
+                throw new Failed("lost: " + name + " got " + got.size() + " bytes, then the connection was reset (" + e.getMessage() + ")");
+            }
+            byte[] bytes = got.toByteArray();
+            session.note(name + " <- " + hex(bytes) + (bytes.length <= max ? ", then end of stream" : ""));
+            session.expect(bytes.length <= max, "the server to close after at most " + max + " bytes", "more");
+            return bytes;
+        }
+
+        /**
+         * Sends {@code data} and collects what comes back, so that the server ends up owing as much
+         * as it can: the client reads nothing while the server keeps taking bytes, and starts reading
+         * only when its writes have made no progress for {@code stall} (the server stopped reading:
+         * back-pressure, or a blocking server whose own writes are full), and then slowly, so a
+         * server that queues echo keeps a queue. With {@code halfClose} the client shuts down its
+         * sending side after the last byte and reads to end of stream; without, it reads
+         * {@code expected} bytes. A server that takes every byte without echoing, then sees the end
+         * of stream, owes nearly all of it at that moment.
+         */
+        public byte[] owe(byte[] data, int expected, boolean halfClose, Duration stall) throws IOException, Failed, InterruptedException {
+            AtomicLong sent = new AtomicLong();
+            java.util.concurrent.atomic.AtomicReference<IOException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            // A platform thread: its progress is what tells a stalled server, so it must not wait for a carrier.
+            Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    for (int at = 0; at < data.length; at += 8192) {
+                        out.write(data, at, Math.min(8192, data.length - at));
+                        sent.set(Math.min(data.length, at + 8192));
+                    }
+                    if (halfClose) {
+                        socket.shutdownOutput();
+                    }
+                } catch (IOException e) {
+                    failure.set(e);
+                }
+            });
+            long before;
+            do {
+                before = sent.get();
+                writer.join(Timeouts.millis(stall));
+            } while (writer.isAlive() && sent.get() != before);
+            if (Boolean.getBoolean("wire.debug")) {
+                System.err.println("owe: " + name + " writer alive=" + writer.isAlive() + " sent=" + sent.get() + " of " + data.length);
+            }
+            session.note(name + " -> " + hex(data) + (writer.isAlive() ? ": the server stopped taking bytes after " + sent.get()
+                    + ", so " + name + " starts reading" : ": all taken without " + name + " reading anything"
+                    + (halfClose ? ", then FIN (shutdownOutput)" : "")));
+            byte[] got = readSlowly(expected, halfClose);
+            writer.join(Timeouts.millis(stall) + 10_000L);
+            if (failure.get() != null && got.length < expected) {
+                throw new Failed("lost: " + name + " could send only " + sent.get() + " of " + data.length + " bytes (" + failure.get().getMessage() + ")");
+            }
             return got;
         }
 
@@ -292,6 +555,43 @@ public final class Wire {
                 session.note(name + " <- " + e.getMessage());
                 return true;
             }
+        }
+
+        /**
+         * Reads {@code expected} bytes (and then end of stream, if {@code toEnd}) at most 64 KiB a
+         * millisecond: a slow reader, so that a server that queues echo still has a queue when the
+         * client's end of stream reaches it.
+         */
+        byte[] readSlowly(int expected, boolean toEnd) throws IOException, Failed {
+            byte[] got = new byte[expected];
+            int at = 0;
+            try {
+                while (true) {
+                    int r = at < expected ? in.read(got, at, Math.min(64 * 1024, expected - at)) : toEnd ? in.read() : -1;
+                    if (r < 0 || at >= expected) {
+                        if (at >= expected && r >= 0) {
+                            session.note(name + " <- " + expected + " bytes, then more");
+                            throw new Failed("expected: " + expected + " bytes, then end of stream\ngot:      more than " + expected + " bytes");
+                        }
+                        break;
+                    }
+                    int before = at;
+                    at += r;
+                    if (at / (64 * 1024) != before / (64 * 1024)) {
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                }
+            } catch (SocketTimeoutException e) {
+                session.note(name + " <- " + hex(Arrays.copyOf(got, at)) + ", then nothing");
+                throw new Failed("stalled: " + name + " got " + at + " of " + expected + " bytes, then nothing for " + socket.getSoTimeout()
+                        + " ms while the connection stayed open (the server stopped: blocked, waiting, or busy elsewhere)");
+            } catch (SocketException e) {
+                session.note(name + " <- " + hex(Arrays.copyOf(got, at)) + ", then " + e.getMessage());
+                throw new Failed("lost: " + name + " got " + at + " of " + expected + " bytes, then the connection was reset (" + e.getMessage() + ")");
+            }
+            byte[] read = Arrays.copyOf(got, at);
+            session.note(name + " <- " + hex(read) + ", then end of stream");
+            return read;
         }
 
         public void shutdownOutput() throws IOException {

@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -162,5 +163,74 @@ class LengthPrefixedStages {
         FrameReader reader = reader(who, in);
         expectFrame(reader, in, sent, "", "length 0 is a valid frame with no bytes; null would mean the stream ended");
         expectFrame(reader, in, sent, "after", "the frame after the empty one");
+    }
+
+    /** Fails unless reading {@code sent} throws a FramingException that is not a truncation (the limit was checked). */
+    private static void expectRefused(Who who, byte[] sent, String why) {
+        try {
+            byte[] got = reader(who, Script.pieces(sent)).readFrame();
+            throw Teach.failure(hex(sent) + ", limit " + LIMIT, hex(got), "FramingException (frame too large)", why + README);
+        } catch (FramingException expected) {
+            check(!(expected instanceof TruncatedFrameException), hex(sent) + ", limit " + LIMIT, thrown(expected),
+                    "FramingException saying the frame is too large, thrown as soon as the prefix is read", why + README);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            if (e instanceof sockets.exercise.NotWrittenYet n) {
+                throw n;
+            }
+            throw Teach.failure(hex(sent) + ", limit " + LIMIT, thrown(e), "FramingException (frame too large)", why + README);
+        }
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("8. boundaries and values: a prefix with the top bit set, a frame of exactly the limit, odd lengths at odd offsets")
+    void boundariesAndValues(Who who) throws IOException {
+        // Read as a signed int (ByteBuffer.getInt), 80 00 00 00 is -2147483648: below any limit, and new byte[-2147483648] throws.
+        String why = "the prefix is an unsigned 32-bit length: read as a signed int, 0x80000000 and up are negative, pass a"
+                + " 'len > max' check and crash the allocation; refuse them as too large (Integer.toUnsignedLong)";
+        expectRefused(who, new byte[] {(byte) 0x80, 0, 0, 0, 'x'}, why);
+        expectRefused(who, new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xfe, 'x'}, why);
+        byte[] body = new byte[LIMIT];
+        new java.util.Random(8).nextBytes(body);
+        byte[] sent = ByteBuffer.allocate(4 + LIMIT).putInt(LIMIT).put(body).array();
+        Script in = Script.every(333, sent);
+        String limitWhy = "the limit is the largest frame allowed, not the first one refused: compare with >, not >=" + README;
+        byte[] got;
+        try {
+            got = reader(who, in).readFrame();
+        } catch (FramingException e) {
+            throw Teach.failure(hex(sent) + " (" + LIMIT + " random bytes, the limit), " + in.shape(), thrown(e), "the same " + LIMIT + " bytes",
+                    limitWhy);
+        }
+        int at = got == null ? -1 : Arrays.mismatch(got, body);
+        check(got != null && at < 0, hex(sent) + " (" + LIMIT + " random bytes, the limit), " + in.shape(),
+                got == null ? "null" : hex(got) + (at >= 0 ? ", first difference at byte " + at : ""), "the same " + LIMIT + " bytes",
+                limitWhy);
+        expectRefused(who, ByteBuffer.allocate(5).putInt(LIMIT + 1).put((byte) 'x').array(), "one byte over the limit is too large");
+        manyFrames(who);
+    }
+
+    /** Frames of many lengths and contents, cut at odd places, must come out byte for byte. */
+    private static void manyFrames(Who who) throws IOException {
+        java.util.Random random = new java.util.Random(10);
+        List<byte[]> bodies = new java.util.ArrayList<>();
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 40; i++) {
+            byte[] body = new byte[i == 0 ? 1 : i == 1 ? 3 : 1 + 2 * random.nextInt(LIMIT / 2)]; // odd lengths, 1 to the limit - 1
+            random.nextBytes(body);
+            bodies.add(body);
+            wire.writeBytes(ByteBuffer.allocate(4).putInt(body.length).array());
+            wire.writeBytes(body);
+        }
+        byte[] sent = wire.toByteArray();
+        Script in = Script.every(7, sent); // every frame starts at a different offset within a read
+        FrameReader reader = reader(who, in);
+        for (int i = 0; i < bodies.size(); i++) {
+            byte[] got = reader.readFrame();
+            int at = got == null ? -1 : Arrays.mismatch(got, bodies.get(i));
+            check(got != null && at < 0, "40 frames of odd lengths with random bytes (seed 10), " + in.shape(),
+                    "frame " + i + ": " + (got == null ? "null" : hex(got) + ", first difference at byte " + at),
+                    "frame " + i + ": " + hex(bodies.get(i)), "each frame's bytes exactly, wherever its prefix falls in a read" + README);
+        }
     }
 }

@@ -1,0 +1,42 @@
+# No limit: it believes any prefix and waits for the 2 GiB it announces.
+# fails: 6 | the server to close the connection
+import socket, struct, threading
+LIMIT = 1 << 20
+
+def recv_exactly(conn, n):
+    data = bytearray()
+    while len(data) < n:
+        chunk = conn.recv(min(65536, n - len(data)))
+        if not chunk:
+            return None
+        data += chunk
+    return bytes(data)
+
+def main(serve):
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    print(listener.getsockname()[1], flush=True)
+    while True:
+        conn, _ = listener.accept()
+        threading.Thread(target=serve_quietly, args=(serve, conn), daemon=True).start()
+
+def serve_quietly(serve, conn):
+    with conn:
+        try:
+            serve(conn)
+        except OSError:
+            pass
+
+def serve(conn):
+    while True:
+        prefix = recv_exactly(conn, 4)
+        if prefix is None:
+            return
+        (n,) = struct.unpack(">I", prefix)
+        body = recv_exactly(conn, n)
+        if body is None:
+            return
+        conn.sendall(prefix + body)
+main(serve)
