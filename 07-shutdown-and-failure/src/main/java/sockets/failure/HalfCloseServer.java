@@ -238,10 +238,7 @@ public final class HalfCloseServer implements Programs.Server {
                 chars[0] = chars[i];
             }
         }
-        if (kept > 0) {
-            writer.write(chars, 0, kept); // unpaired at the very end (the decoder does not make these)
-        }
-        writer.flush();
+        writer.flush(); // nothing is kept at the end: the decoder never ends on half a surrogate pair
     }
     // end::upper[]
 
