@@ -187,6 +187,24 @@ public final class HalfCloseServer implements Programs.Server {
         }
     }
 
+    // tag::drain[]
+    /** Reads and discards until end of stream, for at most {@link #DRAIN_TIME} and {@link #DRAIN_BYTES}. */
+    private static void drain(Socket client) throws IOException {
+        InputStream in = new DeadlineInputStream(client, DRAIN_TIME);
+        byte[] sink = new byte[8192];
+        long total = 0;
+        int n;
+        try {
+            while (total < DRAIN_BYTES && (n = in.read(sink)) != -1) {
+                total += n; // discarded: the answer has been sent
+            }
+        } catch (SocketTimeoutException stillSending) {
+            // the client keeps its side open; closing now is the best we can do
+        }
+    }
+    // end::drain[]
+    // end::handle[]
+
     /** The request is held in pieces of this size, so that holding it never needs a second copy. */
     static final int CHUNK = 16 * 1024;
 
@@ -242,30 +260,9 @@ public final class HalfCloseServer implements Programs.Server {
                 chars[0] = chars[i];
             }
         }
-        if (kept > 0) {
-            writer.write(chars, 0, kept); // unpaired at the very end (the decoder does not make these)
-        }
-        writer.flush();
+        writer.flush(); // nothing is kept at the end: the decoder never ends on half a surrogate pair
     }
     // end::upper[]
-
-    // tag::drain[]
-    /** Reads and discards until end of stream, for at most {@link #DRAIN_TIME} and {@link #DRAIN_BYTES}. */
-    private static void drain(Socket client) throws IOException {
-        InputStream in = new DeadlineInputStream(client, DRAIN_TIME);
-        byte[] sink = new byte[8192];
-        long total = 0;
-        int n;
-        try {
-            while (total < DRAIN_BYTES && (n = in.read(sink)) != -1) {
-                total += n; // discarded: the answer has been sent
-            }
-        } catch (SocketTimeoutException stillSending) {
-            // the client keeps its side open; closing now is the best we can do
-        }
-    }
-    // end::drain[]
-    // end::handle[]
 
     /** Reads from a socket with one deadline for all of it, rather than a timeout for each read. */
     static final class DeadlineInputStream extends FilterInputStream {

@@ -212,7 +212,7 @@ class CombinedFaultsTest {
     @Test
     @Tag("fix")
     void readRequest_holdsOneCopyInChunks_andOneByteMoreSaysTooLong() throws Exception {
-        for (int size : new int[] {0, 1, HalfCloseServer.CHUNK - 1, HalfCloseServer.CHUNK, HalfCloseServer.CHUNK + 1, 100_000, 100_001}) {
+        for (int size : new int[] {0, 1, HalfCloseServer.CHUNK - 1, HalfCloseServer.CHUNK, HalfCloseServer.CHUNK + 1, 100_000, 100_001, 200_000}) {
             List<byte[]> chunks = HalfCloseServer.readRequest(new ByteArrayInputStream(new byte[size]), 100_000);
             long total = chunks.stream().mapToLong(c -> c.length).sum();
             assertThat(total).as("size %d", size).isEqualTo(Math.min(size, 100_001));
@@ -233,5 +233,16 @@ class CombinedFaultsTest {
         assertThat(Keepalive.worstCaseDetection(Duration.ofMillis(500), Duration.ofMillis(1500), 3)).hasSeconds(7);
         assertThatThrownBy(() -> Keepalive.enable(s, Duration.ZERO, Duration.ofSeconds(1), 3)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Keepalive.enable(s, Duration.ofSeconds(1), Duration.ofSeconds(1), 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @Tag("fix")
+    void socketWithoutReadTimeout_threeArgumentExchange_usesTheDefaultBound() throws Exception {
+        HalfCloseServer server = server(1024);
+        try (Socket s = new Socket(LOOPBACK, server.localAddress().getPort())) {
+            assertThat(s.getSoTimeout()).isZero(); // "no timeout": must not become a Duration of 0
+            assertThat(HalfCloseClient.exchange(s, new ByteArrayInputStream("abc".getBytes(StandardCharsets.UTF_8)), true))
+                    .asString(StandardCharsets.UTF_8).isEqualTo("ABC");
+        }
     }
 }
