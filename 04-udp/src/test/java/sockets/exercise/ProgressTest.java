@@ -21,7 +21,7 @@ class ProgressTest {
     private static Exercise exercise(Path module) throws IOException {
         Path stub = module.resolve("Stub.java");
         Files.writeString(stub, "class Stub {}\n");
-        return new Exercise("demo", "a demo", "01-blocking-echo/README.md, \"X\"", "Ref.java", "Stub.java", "Stages",
+        return new Exercise("demo", "a demo", "the README, \"X\"", "Ref.java", "Stub.java", "Stages",
                 Exercise.sha256(stub), 0, "", List.of(new Exercise.Hint(1, 2, "one"), new Exercise.Hint(3, 3, "three")), Map.of(), Map.of());
     }
 
@@ -90,13 +90,13 @@ class ProgressTest {
     @Test
     void hints_are_keyed_by_stage(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("demo.txt");
-        Files.writeString(file, "hint 1-2,4: a\nhint 3: b\nhint: c\nwhy 3: provokes\nread 2: 01-blocking-echo/README.md, \"Y\"\nabout: A\n");
+        Files.writeString(file, "hint 1-2,4: a\nhint 3: b\nhint: c\nwhy 3: provokes\nread 2: the README, \"Y\"\nabout: A\n");
         Exercise e = Exercise.read(file);
         assertThat(e.hintsFor(1)).extracting(Exercise.Hint::text).containsExactly("a", "c");
         assertThat(e.hintsFor(3)).extracting(Exercise.Hint::text).containsExactly("b", "c");
         assertThat(e.hintsFor(4)).extracting(Exercise.Hint::text).containsExactly("a", "c");
         assertThat(e.why()).containsEntry(3, "provokes");
-        assertThat(e.readFor(2)).isEqualTo("01-blocking-echo/README.md, \"Y\"");
+        assertThat(e.readFor(2)).isEqualTo("the README, \"Y\"");
         assertThat(e.readFor(1)).isEqualTo("A");
         Files.writeString(file, "hint 3-1: backwards\n");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Exercise.read(file)).isInstanceOf(IOException.class);
