@@ -18,6 +18,8 @@ class CatalogueTest {
     @TestFactory
     Stream<DynamicTest> every_item_fails_where_its_header_says_or_passes() throws Exception {
         return Stream.of(
-                Catalogue.servers(Checker.stages())).flatMap(s -> s);
+                Catalogue.servers(Checker.stages()),
+                Catalogue.solutions("udp-server", "sockets.udp.exercises", "UdpServer", "sockets.udp.exercises.UdpServerStages"),
+                Catalogue.solutions("stop-and-wait", "sockets.udp.exercises", "UdpClient", "sockets.udp.exercises.StopAndWaitStages")).flatMap(s -> s);
     }
 }
