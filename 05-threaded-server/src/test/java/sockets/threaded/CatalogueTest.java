@@ -18,6 +18,10 @@ class CatalogueTest {
     @TestFactory
     Stream<DynamicTest> every_item_fails_where_its_header_says_or_passes() throws Exception {
         return Stream.of(
-                Catalogue.servers(Checker.stages())).flatMap(s -> s);
+                Catalogue.servers(Checker.stages()),
+                Catalogue.solutions("client-list-server", "sockets.threaded.exercises", "ClientListServer",
+                        "sockets.threaded.exercises.ClientListServerStages"),
+                Catalogue.solutions("whole-answer", "sockets.threaded.exercises", "ClientListClient",
+                        "sockets.threaded.exercises.WholeAnswerStages")).flatMap(s -> s);
     }
 }
