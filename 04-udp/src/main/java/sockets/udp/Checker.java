@@ -50,16 +50,23 @@ public final class Checker {
                             String got = text(s.receiveDatagram(socket));
                             s.expect(got.startsWith("#" + id + " "), "an answer that starts with \"#" + id + " \"", "\"" + got + "\"");
                         }),
-                new Stage("the same numbered request twice gets the same answer twice",
-                        "a retransmission must be answered again (the first answer may be the one that was lost), and the same way",
+                new Stage("a duplicate of a numbered request gets its first answer again, also after the next request",
+                        "a duplicate (a retransmission, or a late copy that arrives after the next request was sent) must be answered"
+                                + " again but not processed again: the id names the request, so a second datagram with that id from the same"
+                                + " sender gets the remembered answer, byte for byte, whatever it carries",
                         s -> {
                             DatagramSocket socket = s.datagrams(patience());
-                            byte[] request = ascii("#" + (1 + s.random().nextInt(1_000_000)) + " once");
-                            s.sendDatagram(socket, request);
-                            byte[] first = s.receiveDatagram(socket);
-                            s.sendDatagram(socket, request);
-                            byte[] second = s.receiveDatagram(socket);
-                            s.expect(Arrays.equals(first, second), "the same answer", Wire.hex(first) + " then " + Wire.hex(second));
+                            long id = 1 + s.random().nextInt(1_000_000);
+                            long next = id + 1 + s.random().nextInt(1000);
+                            byte[] first = exchange(s, socket, ascii("#" + id + " once " + word(s)));
+                            byte[] again = exchange(s, socket, ascii("#" + id + " once " + word(s)));
+                            s.expect(Arrays.equals(first, again), "the first answer again (the id was seen: not processed twice)",
+                                    Wire.hex(first) + " then " + Wire.hex(again));
+                            byte[] other = exchange(s, socket, ascii("#" + next + " next " + word(s)));
+                            s.expect(text(other).startsWith("#" + next + " "), "an answer starting \"#" + next + " \"", "\"" + text(other) + "\"");
+                            byte[] late = exchange(s, socket, ascii("#" + id + " once " + word(s)));
+                            s.expect(Arrays.equals(first, late), "the first answer to #" + id + " again (a late duplicate, after #" + next + ")",
+                                    Wire.hex(late));
                         }),
                 new Stage("five clients with ten numbered requests each get their own answers",
                         "one socket serves every client: each answer goes to its sender, with its number", s -> {
@@ -76,16 +83,36 @@ public final class Checker {
                                 }
                             }
                         }),
-                new Stage("an oversized datagram does not stop the server",
-                        "a datagram larger than the server's buffer is cut short by recvfrom: report and drop it, never process it, and go on",
+                new Stage("a numbered datagram of 1,500 bytes is answered whole or dropped, and an oversized one does not stop the server",
+                        "recvfrom cuts a datagram larger than its buffer short (a 1,024-byte buffer is a common choice): report and drop"
+                                + " it, never process the piece, and go on",
                         s -> {
                             DatagramSocket socket = s.datagrams(patience());
+                            long id = 1 + s.random().nextInt(1_000_000);
+                            StringBuilder body = new StringBuilder();
+                            while (body.length() < 1_500) {
+                                body.append(word(s)).append(' ');
+                            }
+                            String tail = " end-" + word(s);
+                            byte[] medium = ascii("#" + id + " " + body + tail);
+                            s.sendDatagram(socket, medium);
+                            s.sendDatagram(socket, ascii("#4241 after the 1,500 bytes"));
+                            String got = text(s.receiveDatagram(socket));
+                            if (got.startsWith("#" + id + " ")) { // answered: whole, if the answer carries the request
+                                String start = body.substring(0, 40);
+                                s.expect(!got.contains(start) || got.contains(tail),
+                                        "an answer to #" + id + " that carries all of its " + medium.length + " bytes, or none of them",
+                                        "an answer of " + got.length() + " bytes with the request's start but not its end: the datagram was"
+                                                + " processed cut short");
+                                got = text(s.receiveDatagram(socket));
+                            }
+                            s.expect(got.startsWith("#4241 "), "an answer to the request after the 1,500 bytes", "\"" + got + "\"");
                             byte[] big = new byte[60_000];
                             Arrays.fill(big, (byte) 'x');
                             s.sendDatagram(socket, big);
                             byte[] request = ascii("#4242 after the big one");
                             s.sendDatagram(socket, request);
-                            String got = text(s.receiveDatagram(socket));
+                            got = text(s.receiveDatagram(socket));
                             if (!got.startsWith("#4242 ")) { // the server may answer the big one (it may have a large buffer)
                                 got = text(s.receiveDatagram(socket));
                             }
@@ -108,6 +135,21 @@ public final class Checker {
                             }
                             s.expect(got.startsWith("#77 "), "an answer to the request after the empty datagram", got);
                         }));
+    }
+
+    /** Sends one datagram and returns the server's next answer. */
+    private static byte[] exchange(Session s, DatagramSocket socket, byte[] request) throws Exception {
+        s.sendDatagram(socket, request);
+        return s.receiveDatagram(socket);
+    }
+
+    /** A word of 3 to 10 random letters: requests that differ, so answers that depend on them differ too. */
+    private static String word(Session s) {
+        StringBuilder w = new StringBuilder();
+        for (int i = 2 + s.random().nextInt(9); i >= 0; i--) {
+            w.append((char) ('a' + s.random().nextInt(26)));
+        }
+        return w.toString();
     }
 
     private static byte[] ascii(String s) {

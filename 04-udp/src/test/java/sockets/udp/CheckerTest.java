@@ -26,6 +26,18 @@ class CheckerTest {
         ServerStages.checkerPasses(lessonServer(), Checker.stages());
     }
 
+    /** With --echo the answers carry the requests, so a duplicate processed twice, or a datagram cut short, would show. */
+    @Test
+    void the_checker_passes_the_lessons_server_in_echo_mode_too() throws Exception {
+        ServerStages.checkerPasses(UdpServer.bind(anyPort(), true, 8192, QUIET), Checker.stages());
+    }
+
+    /** A server whose buffer is smaller than the 1,500-byte datagram drops it, reported: that passes too. */
+    @Test
+    void the_checker_passes_the_lessons_server_with_a_1024_byte_limit() throws Exception {
+        ServerStages.checkerPasses(UdpServer.bind(anyPort(), true, 1024, QUIET), Checker.stages());
+    }
+
     @Test
     void a_target_that_is_not_host_and_port_is_a_usage_error_and_nothing_listening_fails_every_stage() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();

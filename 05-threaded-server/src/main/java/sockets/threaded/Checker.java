@@ -48,13 +48,26 @@ public final class Checker {
                             s.expect(!list.has(name.substring(0, 1)) || name.length() == 1, "no entry for a piece of the name",
                                     "an entry \"" + name.substring(0, 1) + "\"");
                         }),
-                new Stage("each entry has the client's name, address and port",
-                        "the seed's entry is {name, address, port}: the address and port the server saw", s -> {
+                new Stage("each entry has the client's name, and the address and port it connected from",
+                        "the entry is {name, address, port} of the client's end of the connection (the peer's address, getpeername),"
+                                + " not the server's own (getsockname) or the listening port", s -> {
                             String name = name(s, "dave");
-                            JsonNode entry = registered(s, name, "\n", false).get(name);
+                            Peer c = s.connect(PATIENCE);
+                            c.send((name + "\n").getBytes(StandardCharsets.UTF_8));
+                            byte[] answer = c.readToEnd(16 << 20);
+                            JsonNode list = parse(s, answer);
+                            s.expect(list.isObject() && list.has(name), "a JSON object with the key \"" + name + "\"", Wire.hex(answer));
+                            JsonNode entry = list.get(name);
                             s.expect(entry.isObject() && entry.path("name").asString("").equals(name)
                                             && entry.path("address").isString() && entry.path("port").isNumber(),
                                     "{\"name\": \"" + name + "\", \"address\": \"...\", \"port\": N}", entry.toString());
+                            String address = c.socket().getLocalAddress().getHostAddress();
+                            int port = c.socket().getLocalPort();
+                            String reported = entry.path("address").asString("").replaceFirst("^::ffff:", "");
+                            s.expect(reported.equals(address) && entry.path("port").asInt() == port,
+                                    "the client's own address and port: \"address\": \"" + address + "\", \"port\": " + port,
+                                    "\"address\": \"" + entry.path("address").asString("") + "\", \"port\": " + entry.path("port")
+                                            + (entry.path("port").asInt() == s.target().getPort() ? " (the server's own port)" : ""));
                         }),
                 new Stage("50 clients at once each get a list with their own name",
                         "a thread per client (or a pool, or async): no client waits for another's answer", s -> {

@@ -1,0 +1,28 @@
+# fails: 1 | a JSON object with the key
+# Keeps what ended the name: "alice\n" is registered, not "alice".
+import json, socket, threading
+clients, lock = {}, threading.Lock()
+def serve(conn, peer):
+    with conn:
+        name = b""
+        while b"\n" not in name:
+            chunk = conn.recv(1024)
+            if not chunk:
+                break
+            name += chunk
+        name = name.decode()
+        with lock:
+            clients[name] = {"name": name, "address": peer[0], "port": peer[1]}
+            answer = json.dumps(clients).encode()
+        conn.sendall(answer)
+        conn.shutdown(socket.SHUT_WR)
+        while conn.recv(4096):
+            pass
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(128)
+print(s.getsockname()[1], flush=True)
+while True:
+    conn, peer = s.accept()
+    threading.Thread(target=serve, args=(conn, peer), daemon=True).start()

@@ -1,0 +1,36 @@
+// fails: 6 | a character was split between reads
+// Decodes each read on arrival and appends the text: a character split between two reads becomes
+// replacement characters.
+package sockets.threaded.exercises;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+public final class ClientListClient {
+
+    private ClientListClient() {
+    }
+
+    public static String register(Socket socket, String name, int maxBytes) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write((name + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        socket.shutdownOutput();
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        StringBuilder text = new StringBuilder();
+        byte[] buffer = new byte[1024];
+        for (int n; (n = in.read(buffer)) != -1; ) {
+            if (answer.size() + n > maxBytes) {
+                throw new IOException("answer over " + maxBytes + " bytes");
+            }
+            answer.write(buffer, 0, n);
+            text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+        return text.toString();
+    }
+}

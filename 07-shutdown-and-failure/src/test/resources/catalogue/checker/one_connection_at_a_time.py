@@ -1,0 +1,25 @@
+# fails: 5 | stalled
+# Serves each connection on the accepting thread: a client that never ends its request holds the
+# only thread, and everyone after it waits.
+import socket, threading
+def serve(conn):
+    with conn:
+        try:
+            request = b""
+            while True:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                request += chunk
+            conn.sendall(request.decode("utf-8").upper().encode("utf-8"))
+            conn.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(128)
+print(s.getsockname()[1], flush=True)
+while True:
+    conn, _ = s.accept()
+    serve(conn)
