@@ -92,7 +92,7 @@ class WholeReplyStages {
         OutputStream buffered = new BufferedOutputStream(server.toServer(), 8192);
         byte[] got = subject(who).roundTrip(server.fromServer(), buffered, request);
         check(Arrays.equals(got, request), hex(request) + " through a BufferedOutputStream", hex(got), hex(request),
-                "bytes in a buffered stream stay in the client until flush(); the server never sees them (the HOWTO's warning about Java)" + README);
+                "bytes in a buffered stream stay in the client until flush(); the server never sees them (01-blocking-echo/README.md, \"Know what was delivered\")");
     }
 
     @Test
@@ -153,7 +153,7 @@ class WholeReplyStages {
                 client.close(); // ends the stuck round trip
                 throw Teach.failure("4 MiB to an echo server that echoes as it reads", "the echo stopped moving (no byte for 1 s)",
                         "the 4 MiB echo", "the server echoes while the request is still arriving; if nobody reads the echo, both"
-                                + " sides' buffers fill and each waits for the other forever: write on a second thread while reading" + README);
+                                + " sides' buffers fill and each waits for the other forever: write on a second thread while reading (01-blocking-echo/README.md, \"Write while you read\")");
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof IllegalStateException i && i.getCause() instanceof IOException io ? io : e;
             } finally {

@@ -150,8 +150,15 @@ class LengthPrefixedStages {
         } catch (SocketTimeoutException expected) {
             // the caller may send a heartbeat, then read again
         }
-        expectFrame(reader, in, sent, "patience",
-                "after a timeout the caller reads again; the 7 bytes already read belong to this frame, keep them");
+        String why = "after a timeout the caller reads again; the 7 bytes already read belong to this frame, keep them"
+                + " in fields of the reader, not in local variables";
+        try {
+            expectFrame(reader, in, sent, "patience", why);
+        } catch (IOException e) {
+            // Typically a FramingException: a reader that forgot the first 7 bytes took body bytes for a length.
+            throw Teach.failure(hex(sent) + ", " + in.shape(), e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    hex("patience".getBytes(StandardCharsets.UTF_8)), why + README);
+        }
     }
 
     @Test
