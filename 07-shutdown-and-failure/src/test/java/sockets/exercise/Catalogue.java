@@ -148,11 +148,12 @@ public final class Catalogue {
             int port = port(p);
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
             String problem = Wire.check(stage, target, number);
-            if (problem == null && dies && p.waitFor(10, TimeUnit.SECONDS) && !Wire.alive(target)) {
+            if (dies && (problem == null || !problem.contains("gone:")) && p.waitFor(10, TimeUnit.SECONDS) && !Wire.alive(target)) {
                 // The stage's traffic kills this server, but when its process exits is up to the scheduler,
                 // and the checker's probe right after the stage can come first. A whole checker run then
                 // reports it at the next stage's probe; a single stage cannot, so wait for the exit here.
-                problem = "gone: the server process exited after stage " + number + " (its probe had come first)";
+                problem = "gone: the server process exited during or after stage " + number + " (the probe had come first)"
+                        + (problem == null ? "" : "\n" + problem);
             }
             return problem;
         } finally {
