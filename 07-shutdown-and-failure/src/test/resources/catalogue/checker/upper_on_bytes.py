@@ -1,5 +1,5 @@
 # fails: 7 | expected: the request in upper case
-# Upper-cases the bytes (bytes.upper()): only ASCII letters change, so "straße" comes back "STRAßE".
+# Upper-cases the bytes (bytes.upper()): only ASCII letters change, so "käse" comes back "KäSE".
 import socket, threading
 def serve(conn):
     with conn:
