@@ -65,10 +65,12 @@ public final class HalfCloseClient {
         CompletableFuture<Void> sent = new CompletableFuture<>();
         Thread.ofVirtual().name("request-writer").start(() -> {
             try {
+                // tag::half-close[]
                 request.transferTo(socket.getOutputStream());
                 if (halfClose) {
                     socket.shutdownOutput(); // "my request is complete"; the socket can still read
                 }
+                // end::half-close[]
                 sent.complete(null);
             } catch (IOException | RuntimeException e) {
                 sent.completeExceptionally(e);
