@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import sockets.cli.AcrossTheLink;
 import sockets.cli.Programs;
+import sockets.cli.Timeouts;
 import sockets.cli.Wire;
 import sockets.cli.Wire.Peer;
 import sockets.cli.Wire.Session;
@@ -82,7 +83,7 @@ public final class Checker {
                                     s.expect(left > 0, "200 clients connected within 3 s", "only " + i + " after 3 s");
                                     clients.add(s.connect(Duration.ofNanos(Math.max(left, 1_000_000))));
                                     // The connect had what was left of the 3 s; the echo gets the full patience.
-                                    clients.getLast().socket().setSoTimeout((int) PATIENCE.toMillis());
+                                    clients.getLast().socket().setSoTimeout(Timeouts.millis(PATIENCE));
                                 } catch (java.net.SocketTimeoutException | Wire.Failed e) {
                                     throw new Wire.Failed("backlog: only " + i + " of 200 clients connected within 3 s: connects stall when"
                                             + " the listen backlog is full (listen(5)?) and accepts are slow");
