@@ -198,24 +198,47 @@ public final class Room implements AutoCloseable {
         }
     }
 
+    /**
+     * Of a refused body, at most this much is read and thrown away before the 413 goes out: closing a
+     * connection with the client's bytes still unread sends a reset, which can destroy the answer
+     * before the client reads it (lesson 07). Beyond this, the refusal closes at once.
+     */
+    static final int DISCARD_LIMIT = 1024 * 1024;
+
     /** The request body, refused with 413 if it is (or announces) more than MAX_BODY bytes. */
     private static String body(HttpExchange x) throws IOException, Refused {
         String length = x.getRequestHeaders().getFirst("Content-Length");
+        long announced = -1;
         if (length != null) {
             try {
-                if (Long.parseLong(length.strip()) > MAX_BODY) {
-                    throw new Refused(413, "a report is at most " + MAX_BODY + " bytes");
-                }
+                announced = Long.parseLong(length.strip());
             } catch (NumberFormatException e) {
                 throw new Refused(400, "bad Content-Length");
             }
         }
         InputStream in = x.getRequestBody();
+        if (announced > MAX_BODY) {
+            discard(in, announced);
+            throw new Refused(413, "a report is at most " + MAX_BODY + " bytes");
+        }
         byte[] bytes = in.readNBytes(MAX_BODY + 1);
         if (bytes.length > MAX_BODY) {
+            discard(in, DISCARD_LIMIT);
             throw new Refused(413, "a report is at most " + MAX_BODY + " bytes");
         }
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Reads and drops up to DISCARD_LIMIT bytes of a refused body (the request's time limit still applies). */
+    private static void discard(InputStream in, long announced) throws IOException {
+        if (announced <= DISCARD_LIMIT) {
+            byte[] sink = new byte[8192];
+            long left = announced;
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) != -1) {
+                left -= n;
+            }
+        }
     }
 
     private static void send(HttpExchange x, int status, String type, String body) throws IOException {
