@@ -79,6 +79,22 @@ class LearnerPathTest {
         return LINK_TARGET.matcher(text).replaceAll("]");
     }
 
+    private static final Pattern RAW_WORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9'\u2019.-]*");
+
+    /**
+     * The budget counted the crude way too: everything outside fenced code blocks, HTML comments and
+     * link targets included, a word being a run of letters, digits, apostrophes, dots and hyphens.
+     * A learner path within the budget by both counts is within it however one counts.
+     */
+    static int rawWords(String markdown) {
+        Matcher m = RAW_WORD.matcher(FENCE.matcher(markdown).replaceAll("\n"));
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
     /** Words of {@link #prose}: runs of non-blank characters holding at least one letter or digit. */
     static int proseWords(String markdown) {
         Matcher m = WORD.matcher(prose(markdown));
@@ -100,6 +116,11 @@ class LearnerPathTest {
         if (words > MAX_WORDS) {
             problems.add(name + ": the learner path has " + words + " words of prose, more than " + MAX_WORDS
                     + "; move evidence below \"" + BEHIND + "\"");
+        }
+        int raw = rawWords(path);
+        if (raw > MAX_WORDS) {
+            problems.add(name + ": the learner path has " + raw + " words counted with comments and link targets, more than "
+                    + MAX_WORDS + "; move evidence below \"" + BEHIND + "\"");
         }
         String prose = INLINE_CODE.matcher(prose(path)).replaceAll(" ");
         Matcher id = CATALOGUE_ID.matcher(prose);
@@ -188,6 +209,12 @@ class LearnerPathTest {
         }
 
         @Test
+        void the_crude_count_keeps_comments_and_link_targets_and_skips_only_code_blocks() {
+            assertThat(rawWords("One two.\n\n```java\nint a = b + c;\n```\n<!-- four five six -->\n")).isEqualTo(5);
+            assertThat(rawWords("A [link](../docs/glossary.md#end-of-stream).")).isEqualTo(5);
+        }
+
+        @Test
         void the_learner_path_ends_at_behind_the_lesson() {
             assertThat(learnerPath("a\n## Behind the lesson\nb\n")).isEqualTo("a\n");
             assertThat(learnerPath("a\n### Behind the lesson, in a subsection\n")).contains("Behind");
@@ -196,7 +223,16 @@ class LearnerPathTest {
         @Test
         void too_many_words_are_reported_with_the_count() {
             String longPath = GOOD.replace("The problem.", "word ".repeat(MAX_WORDS));
-            assertThat(problems("r", longPath)).singleElement().asString().contains("words of prose").contains("more than 2000");
+            assertThat(problems("r", longPath)).hasSize(2).allSatisfy(p -> assertThat(p).contains("more than 2000"))
+                    .anySatisfy(p -> assertThat(p).contains("words of prose"))
+                    .anySatisfy(p -> assertThat(p).contains("with comments and link targets"));
+        }
+
+        @Test
+        void link_targets_alone_can_break_the_crude_budget() {
+            String links = "[w](../docs/glossary.md#end-of-stream) ".repeat(MAX_WORDS / 4 + 1);
+            assertThat(problems("r", GOOD.replace("The problem.", links))).singleElement().asString()
+                    .contains("with comments and link targets");
         }
 
         @Test
