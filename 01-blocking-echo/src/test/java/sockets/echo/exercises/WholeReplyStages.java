@@ -191,4 +191,52 @@ class WholeReplyStages {
                 "the same " + request.length + " bytes, nothing more", "the reply is request.length bytes: a read may bring bytes that"
                         + " belong to what comes next, so read exactly what you are owed (readNBytes(n)), not whatever a buffer holds" + README);
     }
+
+    @Test
+    @Order(8)
+    @DisplayName("8. a send that fails is reported, even when the whole echo came back")
+    void sendFailureReported(Who who) throws Exception {
+        byte[] request = "hello".getBytes();
+        // The echo is all there at once; the request's flush fails, but only once the caller has
+        // read it all and is waiting for the sending side (or has already returned without waiting).
+        Thread caller = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+        OutputStream failing = new OutputStream() {
+            @Override
+            public void write(int b) {
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+            }
+
+            @Override
+            public void flush() throws IOException {
+                // On the caller's own thread (one thread that writes, then reads) it fails at once.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (Thread.currentThread() != caller && !returned.get() && caller.getState() != Thread.State.WAITING
+                        && caller.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000); // polls a thread's state: nothing to wait on
+                }
+                throw new IOException("Broken pipe (the stage's: the connection failed while sending)");
+            }
+        };
+        String sent = hex(request) + "; the whole echo arrived, but flush() of the request failed with IOException";
+        String why = "a failure on the sending side is lost unless the reader waits for the sender (join) and passes its"
+                + " IOException on: the caller would take a broken connection for a good one" + README;
+        byte[] got;
+        try {
+            got = subject(who).roundTrip(new java.io.ByteArrayInputStream(request), failing, request);
+        } catch (IOException expected) {
+            return;
+        } catch (RuntimeException e) {
+            if (e instanceof sockets.exercise.NotWrittenYet n) {
+                throw n;
+            }
+            throw Teach.failure(sent, Teach.thrown(e), "the IOException from sending (or one that wraps it)", why);
+        } finally {
+            returned.set(true);
+        }
+        throw Teach.failure(sent, hex(got) + ", returned as if all went well", "the IOException from sending", why);
+    }
 }
