@@ -36,8 +36,12 @@ class DelimitedStages {
     private static final byte[] CRLF = {'\r', '\n'};
 
     private static FrameReader reader(Who who, InputStream in, byte[] delimiter) {
-        return who.pick(() -> new DelimitedReader(in, delimiter, LIMIT),
-                () -> new sockets.framing.DelimitedReader(in, delimiter, LIMIT),
+        return reader(who, in, delimiter, LIMIT);
+    }
+
+    private static FrameReader reader(Who who, InputStream in, byte[] delimiter, int limit) {
+        return who.pick(() -> new DelimitedReader(in, delimiter, limit),
+                () -> new sockets.framing.DelimitedReader(in, delimiter, limit),
                 () -> () -> {
                     String line = NaiveFraming.readLineWithFreshReader(in);
                     return line == null ? null : line.getBytes(StandardCharsets.UTF_8);
@@ -148,5 +152,54 @@ class DelimitedStages {
             // the caller may do something else and read again
         }
         expectFrame(reader, in, sent, "wait for it", "after a timeout the caller reads again; the 4 bytes read before belong to this line");
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("8. boundaries and values: an empty line first, a line of exactly the limit, lines of many lengths cut at odd places")
+    void boundariesAndValues(Who who) throws IOException {
+        java.util.Random random = new java.util.Random(8);
+        // Limit 64, with \n and with \r\n: an empty line first (the delimiter at offset 0), then a
+        // line of exactly the limit, then lines of 0 to 64 random bytes, in reads of 7 bytes, so
+        // that lines start at every offset of a read and \r\n is split in every way.
+        manyLines(who, LF, LIMIT, 7, random);
+        manyLines(who, CRLF, LIMIT, 7, random);
+        // A limit above 8 KiB: long lines make a buffer grow, short ones after them must still come out whole.
+        manyLines(who, LF, 20_000, 4093, random);
+    }
+
+    private static void manyLines(Who who, byte[] delimiter, int limit, int readSize, java.util.Random random) throws IOException {
+        java.util.List<byte[]> lines = new java.util.ArrayList<>();
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 60; i++) {
+            int length = i == 0 ? 0 : i == 1 ? limit : limit > 8192 && i % 2 == 0 ? 8192 + random.nextInt(limit - 8191) : random.nextInt(Math.min(limit, 200) + 1);
+            byte[] line = new byte[length];
+            for (int j = 0; j < length; j++) {
+                line[j] = (byte) (' ' + random.nextInt(95)); // printable ASCII: never \r or \n
+            }
+            lines.add(line);
+            wire.writeBytes(line);
+            wire.writeBytes(delimiter);
+        }
+        byte[] sent = wire.toByteArray();
+        Script in = Script.every(readSize, sent);
+        String what = "60 lines (seed 8) ended by " + (delimiter.length == 1 ? "\\n" : "\\r\\n") + ", limit " + limit
+                + ": an empty one, one of exactly the limit, then random lengths; " + in.shape();
+        FrameReader reader = reader(who, in, delimiter, limit);
+        for (int i = 0; i < lines.size(); i++) {
+            byte[] got;
+            try {
+                got = reader.readFrame();
+            } catch (FramingException e) {
+                throw Teach.failure(what, "line " + i + " (" + lines.get(i).length + " bytes): " + thrown(e), "line " + i + ": "
+                        + hex(lines.get(i)), "the limit is the longest line allowed, not the first one refused, and bytes already"
+                                + " returned do not count against the next line" + README);
+            }
+            int at = got == null ? -1 : Arrays.mismatch(got, lines.get(i));
+            check(got != null && at < 0, what, "line " + i + ": " + (got == null ? "null (end of stream)" : hex(got)
+                    + (at >= 0 ? ", first difference at byte " + at : "")), "line " + i + ": " + hex(lines.get(i)),
+                    "each line's bytes exactly, wherever it starts in a read and however the delimiter is split" + README);
+        }
+        check(reader.readFrame() == null, what, "more after the last line", "null: the stream ended cleanly", "the end of the stream" + README);
     }
 }
