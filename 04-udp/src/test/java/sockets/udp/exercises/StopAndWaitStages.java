@@ -187,9 +187,12 @@ class StopAndWaitStages {
         }
     }
 
-    /** Stage 6's stray answers: one every {@value #STRAY_EVERY_MS} ms, for at most 3 s (ten tries' worth). */
+    /**
+     * Stage 6's stray answers: one every {@value #STRAY_EVERY_MS} ms for 4 s, over ten times a try's timeout (room for a
+     * loaded machine), and short enough that a client that never retries meanwhile still fails within the 10 s bound.
+     */
     private static final int STRAY_EVERY_MS = 10;
-    private static final int STRAYS = 300;
+    private static final Duration STRAYS_FOR = Duration.ofSeconds(4);
 
     @Test
     @Order(6)
@@ -209,7 +212,7 @@ class StopAndWaitStages {
         }
         int strays = straysBeforeRetry.get();
         check(got.equals("\"late\"") && strays >= 0, sent,
-                got + (strays < 0 ? ", and no retry while " + STRAYS + " stray answers came (" + STRAYS * STRAY_EVERY_MS / 1000 + " s)" : ""),
+                got + (strays < 0 ? ", and no retry while stray answers came for " + STRAYS_FOR.toSeconds() + " s" : ""),
                 "a retry after about " + TIMEOUT.toMillis() + " ms, answered \"late\"",
                 "a try lasts the timeout from its send: a wait that starts again with each datagram never ends while strays keep coming"
                         + README);
@@ -225,7 +228,8 @@ class StopAndWaitStages {
             SocketAddress client = first.getSocketAddress();
             long id = Datagrams.requestId(Arrays.copyOf(buffer, first.getLength()));
             peer.setSoTimeout(STRAY_EVERY_MS);
-            for (int n = 0; n < STRAYS; n++) {
+            long end = System.nanoTime() + STRAYS_FOR.toNanos();
+            for (int n = 0; n < 100_000 && System.nanoTime() - end < 0; n++) {
                 byte[] stray = Datagrams.withId(Math.abs(id) + 1 + n, ascii("stale"));
                 peer.send(new DatagramPacket(stray, stray.length, client));
                 DatagramPacket retry = new DatagramPacket(buffer, buffer.length);
