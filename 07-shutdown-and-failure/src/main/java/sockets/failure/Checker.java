@@ -97,18 +97,19 @@ public final class Checker {
                             second[0] = ae[1];
                             exchangeInWrites(s, List.of(first, second), UTF8_UPPER);
                             exchange(s, ("käse, " + rest).getBytes(StandardCharsets.UTF_8), true, UTF8_UPPER);
-                            // Long (about 96 KiB) of 2- and 3-byte characters only: every read ends inside a character more often than not.
+                            // Long (about 100 KiB) of 2- to 4-byte characters only: every read ends inside a character more often than not.
                             exchange(s, text(s, 40_000).getBytes(StandardCharsets.UTF_8), false, UTF8_UPPER);
                         }));
     }
 
     /**
-     * Lower-case letters whose upper case Java, Python and JavaScript agree on, and signs that have none; 2 or 3 bytes each
-     * in UTF-8. Each has a one-to-one upper case, so a server that maps code point by code point (Character.toUpperCase)
+     * Lower-case letters whose upper case Java, Python and JavaScript agree on, and signs that have none; 2 to 4 bytes each
+     * in UTF-8 (a 4-byte one is a surrogate pair in Java and JavaScript, which a read can split too). Each has a one-to-one
+     * upper case, so a server that maps code point by code point (Character.toUpperCase)
      * and one that uses the full mapping (String.toUpperCase, Python's str.upper) give the same answer: no 'ß', which
      * one keeps and the other makes "SS".
      */
-    private static final String[] LETTERS = {"ö", "é", "ü", "ø", "ç", "ñ", "æ", "å", "π", "λ", "ж", "я", "ё", "€", "日", "本", "—", "ā", "ł", "ő"};
+    private static final String[] LETTERS = {"ö", "é", "ü", "ø", "ç", "ñ", "æ", "å", "π", "λ", "ж", "я", "ё", "€", "日", "本", "—", "ā", "ł", "ő", "𐐨", "😀"};
 
     /** Upper case the way a server that decodes the whole request as UTF-8 computes it. */
     private static final java.util.function.UnaryOperator<byte[]> UTF8_UPPER = b -> new String(b, StandardCharsets.UTF_8)

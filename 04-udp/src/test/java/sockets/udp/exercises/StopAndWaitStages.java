@@ -3,14 +3,18 @@ package sockets.udp.exercises;
 import static sockets.exercise.Teach.check;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import sockets.exercise.Teach;
 import sockets.exercise.Who;
+import sockets.udp.Datagrams;
 import sockets.udp.LossyRelay;
 import sockets.udp.LossyRelay.Action;
 import sockets.udp.LossyRelay.Direction;
@@ -48,6 +53,7 @@ class StopAndWaitStages {
     private UdpServer server;
     private LossyRelay relay;
     private DatagramSocket socket;
+    private DatagramSocket strayServer;
 
     private Requester client(Who who, Rule rule) throws IOException {
         server = UdpServer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), true, 8192, System.err);
@@ -58,8 +64,13 @@ class StopAndWaitStages {
             }
         });
         relay = new LossyRelay(server.localAddress(), rule);
+        return requester(who, relay.address());
+    }
+
+    /** The client under test, on a socket connected to {@code peer}. */
+    private Requester requester(Who who, SocketAddress peer) throws IOException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        socket.connect(relay.address());
+        socket.connect(peer);
         socket.setSoTimeout((int) TIMEOUT.toMillis());
         DatagramSocket s = socket;
         return who.pick(() -> new UdpClient(s, TIMEOUT, RETRIES)::request,
@@ -84,6 +95,9 @@ class StopAndWaitStages {
         }
         if (server != null) {
             server.close();
+        }
+        if (strayServer != null) {
+            strayServer.close();
         }
     }
 
@@ -170,6 +184,69 @@ class StopAndWaitStages {
             check(relay.dropped.get() == RETRIES + 1, "\"anyone?\" with retries " + RETRIES + "; every request dropped",
                     relay.dropped.get() + " requests sent", (RETRIES + 1) + " requests, then SocketTimeoutException",
                     "the retries are bounded: a client that never gives up hangs, one that stops early gives up too soon" + README);
+        }
+    }
+
+    /**
+     * Stage 6's stray answers: one every {@value #STRAY_EVERY_MS} ms for 4 s, over ten times a try's timeout (room for a
+     * loaded machine), and short enough that a client that never retries meanwhile still fails within the 10 s bound.
+     */
+    private static final int STRAY_EVERY_MS = 10;
+    private static final Duration STRAYS_FOR = Duration.ofSeconds(4);
+
+    @Test
+    @Order(6)
+    @DisplayName("6. answers to other requests that keep arriving do not put off the retry")
+    void straysKeepComing(Who who) throws Exception {
+        strayServer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        Requester client = requester(who, strayServer.getLocalSocketAddress());
+        AtomicInteger straysBeforeRetry = new AtomicInteger(-1);
+        DatagramSocket peer = strayServer;
+        Thread.ofVirtual().start(() -> strays(peer, straysBeforeRetry));
+        String sent = "\"late\"; the first try is not answered, but answers with other ids arrive every " + STRAY_EVERY_MS + " ms";
+        String got;
+        try {
+            got = text(bounded(client, ascii("late")));
+        } catch (SocketTimeoutException e) {
+            got = "SocketTimeoutException (" + e.getMessage() + ")";
+        }
+        int strays = straysBeforeRetry.get();
+        check(got.equals("\"late\"") && strays >= 0, sent,
+                got + (strays < 0 ? ", and no retry while stray answers came for " + STRAYS_FOR.toSeconds() + " s" : ""),
+                "a retry after about " + TIMEOUT.toMillis() + " ms, answered \"late\"",
+                "a try lasts the timeout from its send: a wait that starts again with each datagram never ends while strays keep coming"
+                        + README);
+    }
+
+    /** Takes the first try, answers it with nothing but strays, and answers a retry with the same id properly. */
+    private static void strays(DatagramSocket peer, AtomicInteger straysBeforeRetry) {
+        try {
+            byte[] buffer = new byte[2048];
+            DatagramPacket first = new DatagramPacket(buffer, buffer.length);
+            peer.setSoTimeout(10_000);
+            peer.receive(first);
+            SocketAddress client = first.getSocketAddress();
+            long id = Datagrams.requestId(Arrays.copyOf(buffer, first.getLength()));
+            peer.setSoTimeout(STRAY_EVERY_MS);
+            long end = System.nanoTime() + STRAYS_FOR.toNanos();
+            for (int n = 0; n < 100_000 && System.nanoTime() - end < 0; n++) {
+                byte[] stray = Datagrams.withId(Math.abs(id) + 1 + n, ascii("stale"));
+                peer.send(new DatagramPacket(stray, stray.length, client));
+                DatagramPacket retry = new DatagramPacket(buffer, buffer.length);
+                try {
+                    peer.receive(retry);
+                } catch (SocketTimeoutException none) {
+                    continue;
+                }
+                if (id >= 0 && Datagrams.requestId(Arrays.copyOf(buffer, retry.getLength())) == id) {
+                    straysBeforeRetry.set(n + 1);
+                    byte[] answer = Datagrams.withId(id, ascii("late"));
+                    peer.send(new DatagramPacket(answer, answer.length, client));
+                    return;
+                }
+            }
+        } catch (IOException closed) {
+            // the stage ended; its check says what happened
         }
     }
 }

@@ -26,6 +26,10 @@ class Ipv4HeaderStages {
     private static final String README = " (06-raw-sockets/README.md, \"Building and checking packets\")";
     /** A UDP packet from 192.168.0.1 to 192.168.0.199, TTL 64, total length 0x73 = 115, with a right checksum. */
     private static final String HEADER = "45000073000040004011b861c0a80001c0a800c7";
+    /** TCP from 10.0.0.1 to 10.0.0.2, TTL 5, total length 0x0123 = 291 (above 255), with a right checksum. */
+    private static final String BIG_AT_OFFSET = "450001231c4640000506448d0a0000010a000002";
+    /** ICMP on 127.0.0.1, TTL 255, total length 20: a header with no payload, with a right checksum. */
+    private static final String HEADER_ONLY = "450000141c464000ff0161a07f0000017f000001";
 
     interface Parser {
         Ipv4 parse(byte[] packet, int offset);
@@ -44,16 +48,36 @@ class Ipv4HeaderStages {
         return p;
     }
 
+    /** {@code bytes} at {@code offset} in a buffer whose first bytes are something else (0xEE). */
+    private static byte[] at(int offset, byte[] bytes) {
+        byte[] buffer = new byte[offset + bytes.length];
+        Arrays.fill(buffer, 0, offset, (byte) 0xEE);
+        System.arraycopy(bytes, 0, buffer, offset, bytes.length);
+        return buffer;
+    }
+
+    private static String describe(Ipv4 got) {
+        return got == null ? "null" : "IHL " + got.headerLength() + ", total " + got.totalLength() + ", TTL " + got.ttl()
+                + ", protocol " + got.protocol() + ", " + got.source().getHostAddress() + " -> " + got.destination().getHostAddress()
+                + ", checksum " + (got.checksumValid() ? "valid" : "wrong") + ", payload " + got.payload().length + " bytes from 0x"
+                + (got.payload().length > 0 ? Integer.toHexString(got.payload()[0] & 0xFF) : "-");
+    }
+
     private static void refused(Who who, byte[] packet, String expectedWhy) {
+        refused(who, packet, 0, expectedWhy);
+    }
+
+    private static void refused(Who who, byte[] packet, int offset, String expectedWhy) {
+        String sent = offset == 0 ? hex(packet) : hex(packet) + " at offset " + offset;
         try {
-            Ipv4 got = subject(who).parse(packet, 0);
-            throw Teach.failure(hex(packet), String.valueOf(got), "MalformedPacketException", expectedWhy + README);
+            Ipv4 got = subject(who).parse(packet, offset);
+            throw Teach.failure(sent, String.valueOf(got), "MalformedPacketException", expectedWhy + README);
         } catch (MalformedPacketException expected) {
             // right
         } catch (NotWrittenYet e) {
             throw e;
         } catch (RuntimeException e) {
-            throw Teach.failure(hex(packet), Teach.thrown(e), "MalformedPacketException",
+            throw Teach.failure(sent, Teach.thrown(e), "MalformedPacketException",
                     "bytes from a raw socket are anyone's: the parser must check each length before using it, and say what is wrong" + README);
         }
     }
@@ -65,11 +89,20 @@ class Ipv4HeaderStages {
         byte[] p = packet(HEADER, 95);
         Ipv4 got = subject(who).parse(p, 0);
         String expected = "IHL 20, total 115, TTL 64, protocol 17, 192.168.0.1 -> 192.168.0.199, checksum valid, payload 95 bytes from 0x14";
-        String actual = got == null ? "null" : "IHL " + got.headerLength() + ", total " + got.totalLength() + ", TTL " + got.ttl()
-                + ", protocol " + got.protocol() + ", " + got.source().getHostAddress() + " -> " + got.destination().getHostAddress()
-                + ", checksum " + (got.checksumValid() ? "valid" : "wrong") + ", payload " + got.payload().length + " bytes from 0x"
-                + (got.payload().length > 0 ? Integer.toHexString(got.payload()[0] & 0xFF) : "-");
+        String actual = describe(got);
         check(actual.equals(expected), hex(p), actual, expected, "the fields sit at fixed offsets, in network (big-endian) order" + README);
+        // At offset 7 of a buffer, total length 291 (both of its bytes count): every field is read from the offset on.
+        byte[] q = at(7, packet(BIG_AT_OFFSET, 271));
+        expected = "IHL 20, total 291, TTL 5, protocol 6, 10.0.0.1 -> 10.0.0.2, checksum valid, payload 271 bytes from 0x14";
+        actual = describe(subject(who).parse(q, 7));
+        check(actual.equals(expected), hex(q) + " at offset 7", actual, expected,
+                "every field is at offset + its position, and the total length is two bytes, the first one worth 256 each" + README);
+        // A header and nothing else: 20 bytes, total length 20, is the smallest well-formed packet.
+        byte[] bare = HexFormat.of().parseHex(HEADER_ONLY);
+        expected = "IHL 20, total 20, TTL 255, protocol 1, 127.0.0.1 -> 127.0.0.1, checksum valid, payload 0 bytes from 0x-";
+        actual = describe(subject(who).parse(bare, 0));
+        check(actual.equals(expected), hex(bare), actual, expected,
+                "exactly 20 bytes with a total length of 20 is a whole packet with an empty payload: the limits are inclusive" + README);
     }
 
     @Test
@@ -100,6 +133,7 @@ class Ipv4HeaderStages {
     void tooShort(Who who) {
         refused(who, Arrays.copyOf(HexFormat.of().parseHex(HEADER), 12), "an IPv4 header has at least 20 bytes");
         refused(who, new byte[0], "an IPv4 header has at least 20 bytes");
+        refused(who, at(30, new byte[0]), 30, "at offset 30 of 30 bytes there is nothing left: count what is left after the offset");
     }
 
     @Test
@@ -112,6 +146,7 @@ class Ipv4HeaderStages {
         byte[] ihl15 = packet(HEADER, 10);
         ihl15[0] = 0x4f;
         refused(who, ihl15, "IHL 15 (60 bytes) is more than the 30 bytes received");
+        refused(who, at(20, ihl15), 20, "IHL 15 (60 bytes) is more than the 30 bytes after offset 20");
         byte[] total = packet(HEADER, 95);
         total[2] = 0;
         total[3] = 10;
