@@ -550,10 +550,12 @@ public final class Wire {
          * Makes the server read this client's end of stream while it still owes echo that its
          * kernel send buffer cannot take, then reads to end of stream. When the server's socket is
          * visible on this machine ({@code /proc/net/tcp}: same host, same network namespace), this
-         * does not depend on timing: the client reads nothing, sends 16 KiB at a time and waits
-         * until the server has read all of it, until the echo held in the kernel (the server's send
-         * queue plus this client's receive queue) has not grown while the server read two more
-         * pieces; then the server's send buffer is full and it keeps the newest 32 KiB or so itself.
+         * does not depend on timing. The client reads nothing while it sends; it first learns, with
+         * big pieces that it then reads back, how much echo the kernel holds (the server's send
+         * queue plus this client's receive queue) when the server's send buffer is full; then it
+         * sends all but 64 KiB of that, and 16 KiB at a time after it, each read by the server
+         * before the next, until the held echo has not grown while the server read two more
+         * pieces: the server's send buffer is full and it keeps the newest 32 KiB or more itself.
          * Then the client sends its FIN, waits until the server has read it, and only then reads.
          * A server that closes on end of stream with echo queued loses those bytes every run, if it
          * keeps reading until it owes 64 KiB or more. A server that stops reading earlier (a
@@ -570,12 +572,43 @@ public final class Wire {
                         + " sending everything while reading slowly instead");
                 return new Owed(data, owe(data, data.length, true, stall));
             }
-            final int piece = 16 * 1024;
+            // First, to learn how much echo the kernel holds when the server's send buffer is full: big
+            // pieces until the held echo stops growing by a whole piece, then read all of it back (no
+            // FIN yet, so nothing can be lost). A reading taken too early only makes the second part slower.
+            final int big = 256 * 1024;
             int sent = 0;
+            long full = 0;
+            while (sent + big <= data.length / 2) {
+                out.write(data, sent, big);
+                sent += big;
+                q = Queues.awaitRead(serverPort, clientPort, Duration.ofMillis(200));
+                if (q == null || q.server() == null || q.client() == null) {
+                    break;
+                }
+                long now = q.server().tx() + q.client().rx();
+                boolean kept = q.server().rx() == 0 && q.client().tx() == 0 && now == full + big;
+                full = now;
+                if (!kept) {
+                    break;
+                }
+            }
+            // A server that answers nothing before end of stream (a whole request, then its answer) is not read
+            // back: its answer comes at the end, with the rest.
+            byte[] first = full == 0 ? new byte[0] : readSlowly(sent, false);
+            if (full > 0 && first.length < sent) {
+                return new Owed(Arrays.copyOf(data, sent), first);
+            }
+            session.note(name + " -> " + sent + " bytes without reading, the kernel held " + full + " bytes of echo"
+                    + (full == 0 ? "" : "; " + name + " read them all back"));
+            // Then, from empty: all but 64 KiB of that at once, and 16 KiB at a time after it, each read by
+            // the server before the next, until two pieces are read while the held echo does not grow.
+            final int piece = 16 * 1024;
+            int start = sent;
             List<Long> held = new ArrayList<>(); // the echo the kernel holds, after each piece was read
             boolean stalled = false;
+            int prefill = (int) Math.max(0, Math.min(full - 64 * 1024, data.length - sent));
             while (sent < data.length) {
-                int n = Math.min(piece, data.length - sent);
+                int n = sent == start && prefill > 0 ? prefill : Math.min(piece, data.length - sent);
                 out.write(data, sent, n);
                 sent += n;
                 q = Queues.awaitRead(serverPort, clientPort, stall);
@@ -593,14 +626,16 @@ public final class Wire {
                 }
             }
             long inKernel = held.isEmpty() ? 0 : held.getLast();
-            session.note(name + " -> " + sent + " bytes without reading" + (stalled ? ": the server stopped reading them"
-                    : ": the server read them all; its kernel holds " + inKernel + " bytes of echo, so it keeps " + (sent - inKernel)
+            session.note(name + " -> " + (sent - start) + " more bytes without reading" + (stalled ? ": the server stopped reading them"
+                    : ": the server read them all; its kernel holds " + inKernel + " bytes of echo, so it keeps " + (sent - start - inKernel)
                             + " itself") + "; then FIN (shutdownOutput)");
             socket.shutdownOutput();
             if (!stalled) {
                 Queues.awaitEnd(serverPort, clientPort, stall);
             }
-            byte[] got = readSlowly(sent, true);
+            byte[] second = readSlowly(sent - first.length, true);
+            byte[] got = Arrays.copyOf(first, first.length + second.length);
+            System.arraycopy(second, 0, got, first.length, second.length);
             return new Owed(Arrays.copyOf(data, sent), got);
         }
 
