@@ -542,6 +542,103 @@ public final class Wire {
             return got;
         }
 
+        /** What {@link #oweAtEnd} sent (its first bytes of the data) and what came back before end of stream. */
+        public record Owed(byte[] sent, byte[] got) {
+        }
+
+        /**
+         * Makes the server read this client's end of stream while it still owes echo that its
+         * kernel send buffer cannot take, then reads to end of stream. When the server's socket is
+         * visible on this machine ({@code /proc/net/tcp}: same host, same network namespace), this
+         * does not depend on timing. The client reads nothing while it sends; it first learns, with
+         * big pieces that it then reads back, how much echo the kernel holds (the server's send
+         * queue plus this client's receive queue) when the server's send buffer is full; then it
+         * sends all but 64 KiB of that, and 16 KiB at a time after it, each read by the server
+         * before the next, until the held echo has not grown while the server read two more
+         * pieces: the server's send buffer is full and it keeps the newest 32 KiB or more itself.
+         * Then the client sends its FIN, waits until the server has read it, and only then reads.
+         * A server that closes on end of stream with echo queued loses those bytes every run, if it
+         * keeps reading until it owes 64 KiB or more. A server that stops reading earlier (a
+         * blocking write, a small high-water mark) gets the FIN at that point. Where the socket is
+         * not visible, this falls back to {@link #owe} with a half-close, whose verdict on such a
+         * server can vary between runs.
+         */
+        public Owed oweAtEnd(byte[] data, Duration stall) throws IOException, Failed, InterruptedException {
+            int serverPort = session.target.getPort();
+            int clientPort = socket.getLocalPort();
+            Queues.Pair q = Queues.read(serverPort, clientPort);
+            if (q == null || q.server() == null) {
+                session.note(name + ": the server's socket is not visible in /proc/net/tcp here (another machine or network namespace):"
+                        + " sending everything while reading slowly instead");
+                return new Owed(data, owe(data, data.length, true, stall));
+            }
+            // First, to learn how much echo the kernel holds when the server's send buffer is full: big
+            // pieces until the held echo stops growing by a whole piece, then read all of it back (no
+            // FIN yet, so nothing can be lost). A reading taken too early only makes the second part slower.
+            final int big = 256 * 1024;
+            int sent = 0;
+            long full = 0;
+            while (sent + big <= data.length / 2) {
+                out.write(data, sent, big);
+                sent += big;
+                q = Queues.awaitRead(serverPort, clientPort, Duration.ofMillis(200));
+                if (q == null || q.server() == null || q.client() == null) {
+                    break;
+                }
+                long now = q.server().tx() + q.client().rx();
+                boolean kept = q.server().rx() == 0 && q.client().tx() == 0 && now == full + big;
+                full = now;
+                if (!kept) {
+                    break;
+                }
+            }
+            // A server that answers nothing before end of stream (a whole request, then its answer) is not read
+            // back: its answer comes at the end, with the rest.
+            byte[] first = full == 0 ? new byte[0] : readSlowly(sent, false);
+            if (full > 0 && first.length < sent) {
+                return new Owed(Arrays.copyOf(data, sent), first);
+            }
+            session.note(name + " -> " + sent + " bytes without reading, the kernel held " + full + " bytes of echo"
+                    + (full == 0 ? "" : "; " + name + " read them all back"));
+            // Then, from empty: all but 64 KiB of that at once, and 16 KiB at a time after it, each read by
+            // the server before the next, until two pieces are read while the held echo does not grow.
+            final int piece = 16 * 1024;
+            int start = sent;
+            List<Long> held = new ArrayList<>(); // the echo the kernel holds, after each piece was read
+            boolean stalled = false;
+            int prefill = (int) Math.max(0, Math.min(full - 64 * 1024, data.length - sent));
+            while (sent < data.length) {
+                int n = sent == start && prefill > 0 ? prefill : Math.min(piece, data.length - sent);
+                out.write(data, sent, n);
+                sent += n;
+                q = Queues.awaitRead(serverPort, clientPort, stall);
+                if (q == null || q.server() == null || q.client() == null) {
+                    break; // the connection is gone: the read below says how
+                }
+                if (q.server().rx() > 0 || q.client().tx() > 0) {
+                    stalled = true; // the server stopped reading before its send buffer filled
+                    break;
+                }
+                held.add(q.server().tx() + q.client().rx());
+                int k = held.size();
+                if (k >= 3 && held.get(k - 1).equals(held.get(k - 3))) {
+                    break; // two pieces read, none of their echo in the kernel: the send buffer is full
+                }
+            }
+            long inKernel = held.isEmpty() ? 0 : held.getLast();
+            session.note(name + " -> " + (sent - start) + " more bytes without reading" + (stalled ? ": the server stopped reading them"
+                    : ": the server read them all; its kernel holds " + inKernel + " bytes of echo, so it keeps " + (sent - start - inKernel)
+                            + " itself") + "; then FIN (shutdownOutput)");
+            socket.shutdownOutput();
+            if (!stalled) {
+                Queues.awaitEnd(serverPort, clientPort, stall);
+            }
+            byte[] second = readSlowly(sent - first.length, true);
+            byte[] got = Arrays.copyOf(first, first.length + second.length);
+            System.arraycopy(second, 0, got, first.length, second.length);
+            return new Owed(Arrays.copyOf(data, sent), got);
+        }
+
         /** True if the server closed (or reset) the connection within the read timeout. */
         public boolean closedByServer() throws IOException {
             try {
@@ -604,6 +701,98 @@ public final class Wire {
             session.note(name + " -> RST (close with SO_LINGER 0)");
             socket.setSoLinger(true, 0);
             socket.close();
+        }
+    }
+
+    /**
+     * The queues of one loopback connection as the kernel shows them in {@code /proc/net/tcp} and
+     * {@code /proc/net/tcp6}: bytes not yet read ({@code rx}) and bytes not yet acknowledged or
+     * sent ({@code tx}), for the server's end and the client's. Only sockets of this machine and
+     * network namespace are there.
+     */
+    static final class Queues {
+        record End(int state, long tx, long rx) {
+        }
+
+        record Pair(End server, End client) {
+        }
+
+        private static final int TIME_WAIT = 0x06;
+        private static final int LISTEN = 0x0A;
+
+        private Queues() {
+        }
+
+        /** Both ends of the connection between {@code serverPort} and {@code clientPort}, or null if /proc cannot be read. */
+        static Pair read(int serverPort, int clientPort) {
+            End server = null;
+            End client = null;
+            for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+                String text;
+                try (InputStream in = Files.newInputStream(Path.of(file))) {
+                    text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+                } catch (IOException | RuntimeException e) {
+                    return null;
+                }
+                for (String line : text.split("\n")) {
+                    String[] f = line.strip().split("\\s+");
+                    if (f.length < 5 || !f[0].endsWith(":") || !f[4].contains(":")) {
+                        continue; // the heading
+                    }
+                    try {
+                        int local = Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16);
+                        int remote = Integer.parseInt(f[2].substring(f[2].lastIndexOf(':') + 1), 16);
+                        int state = Integer.parseInt(f[3], 16);
+                        if (state == TIME_WAIT || state == LISTEN) {
+                            continue;
+                        }
+                        String[] queues = f[4].split(":");
+                        End end = new End(state, Long.parseLong(queues[0], 16), Long.parseLong(queues[1], 16));
+                        if (local == serverPort && remote == clientPort) {
+                            server = end;
+                        } else if (local == clientPort && remote == serverPort) {
+                            client = end;
+                        }
+                    } catch (RuntimeException e) {
+                        // a line of another shape: not ours
+                    }
+                }
+            }
+            return new Pair(server, client);
+        }
+
+        /**
+         * Waits until the server has read everything sent so far (nothing queued at either end
+         * towards it), or until nothing has changed for {@code stall}; returns the last reading.
+         */
+        static Pair awaitRead(int serverPort, int clientPort, Duration stall) {
+            return await(serverPort, clientPort, stall, p -> p.server().rx() == 0 && p.client().tx() == 0);
+        }
+
+        /** Waits until the server has read the client's FIN (or closed), or nothing has changed for {@code stall}. */
+        static Pair awaitEnd(int serverPort, int clientPort, Duration stall) {
+            // CLOSE_WAIT, LAST_ACK, CLOSING, CLOSE: the FIN has arrived; rx 0: the server has read it too
+            return await(serverPort, clientPort, stall, p -> Set.of(0x07, 0x08, 0x09, 0x0B).contains(p.server().state()) && p.server().rx() == 0);
+        }
+
+        private static Pair await(int serverPort, int clientPort, Duration stall, java.util.function.Predicate<Pair> done) {
+            Pair last = null;
+            long since = System.nanoTime();
+            // Bounded: every reading that changes restarts the clock, and the queues change only as bytes move.
+            for (int polls = 0; polls < 100_000; polls++) {
+                Pair p = read(serverPort, clientPort);
+                if (p == null || p.server() == null || p.client() == null || done.test(p)) {
+                    return p; // a socket gone (closed) counts as done
+                }
+                if (!p.equals(last)) {
+                    last = p;
+                    since = System.nanoTime();
+                } else if (System.nanoTime() - since > stall.toNanos()) {
+                    return p;
+                }
+                LockSupport.parkNanos(200_000);
+            }
+            return last;
         }
     }
 

@@ -77,14 +77,14 @@ public final class Checker {
                         "a short echo here means the server closed when it read end of stream while it still owed echo; end of stream"
                                 + " from the client means it is done sending, not that it stopped listening (E-14, BUG-19)",
                         s -> {
-                            // More than the server's send buffer can hold, to a client with a small
-                            // receive buffer that reads nothing while the server keeps taking bytes:
-                            // a server that queues the echo owes megabytes when the end of stream comes.
+                            // A client with a small receive buffer that reads nothing: it sends until the server's send
+                            // buffer is full and the server keeps some echo itself, and only then sends its FIN
+                            // (Peer.oweAtEnd): at that moment the server owes more than its kernel can hold.
                             Peer c = s.connect(PATIENCE, 8 * 1024);
                             byte[] message = new byte[(int) Math.min(64L << 20, 2 * Wire.sendBufferCeiling() + (4 << 20) + s.random().nextInt(4096))];
                             s.random().nextBytes(message);
-                            byte[] got = c.owe(message, message.length, true, STALL);
-                            s.expectSame(message.length + " bytes, then end of stream", message, got);
+                            Peer.Owed owed = c.oweAtEnd(message, STALL);
+                            s.expectSame(owed.sent().length + " bytes, then end of stream", owed.sent(), owed.got());
                         }),
                 new Stage("a client that resets its connection does not stop the server",
                         "a next client refused or unanswered means one client's reset ended the whole server: catch the error for that connection, log it, serve the next",

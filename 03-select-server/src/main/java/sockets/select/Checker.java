@@ -149,14 +149,14 @@ public final class Checker {
                             quick.shutdownOutput();
                             byte[] echoed = quick.readToEnd(small.length);
                             s.expectSame(small.length + " bytes, then end of stream", small, echoed);
-                            // More than the server's send buffer can hold, to a client with a small
-                            // receive buffer that reads nothing while the server keeps taking bytes:
-                            // when the FIN arrives, a server that queues echo owes megabytes.
+                            // A client with a small receive buffer that reads nothing: it sends until the server's send
+                            // buffer is full and the server keeps some echo itself, and only then sends its FIN
+                            // (Peer.oweAtEnd): at that moment the server owes more than its kernel can hold.
                             Peer c = s.connect(PATIENCE, 8 * 1024);
                             byte[] message = new byte[(int) Math.min(64L << 20, 2 * Wire.sendBufferCeiling() + (4 << 20) + s.random().nextInt(4096))];
                             s.random().nextBytes(message);
-                            byte[] got = c.owe(message, message.length, true, STALL);
-                            s.expectSame(message.length + " bytes, then end of stream", message, got);
+                            Peer.Owed owed = c.oweAtEnd(message, STALL);
+                            s.expectSame(owed.sent().length + " bytes, then end of stream", owed.sent(), owed.got());
                         }),
                 new Stage("a client that resets does not affect the others",
                         "others dropped or unanswered after one client's reset mean that error ended more than its own connection: close that one, keep serving everyone else", s -> {

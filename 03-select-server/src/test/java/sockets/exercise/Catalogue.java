@@ -41,7 +41,8 @@ import sockets.cli.Wire;
  * </ul>
  *
  * <p>With {@code -Dcatalogue.repeat=N} each item is run N times and must give the same verdict
- * every time ({@code ./mvnw -pl LESSON verify -Pcatalogue-repeat}).
+ * every time ({@code ./mvnw -pl LESSON verify -Pcatalogue-repeat}); {@code -Dcatalogue.only=REGEX} keeps only
+ * the items whose {@code DIRECTORY/NAME} it finds.
  */
 public final class Catalogue {
 
@@ -74,8 +75,11 @@ public final class Catalogue {
 
     public static List<Path> items(String directory, String... endings) throws IOException {
         Path dir = ROOT.resolve(directory);
+        // -Dcatalogue.only=REGEX keeps the items whose DIRECTORY/NAME it finds (to repeat a few items many times)
+        Pattern only = Pattern.compile(System.getProperty("catalogue.only", ""));
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> Stream.of(endings).anyMatch(e -> f.toString().endsWith(e))).sorted().toList();
+            return files.filter(f -> Stream.of(endings).anyMatch(e -> f.toString().endsWith(e)))
+                    .filter(f -> only.matcher(directory + "/" + f.getFileName()).find()).sorted().toList();
         }
     }
 

@@ -99,6 +99,21 @@ public final class Checker {
                             exchange(s, ("käse, " + rest).getBytes(StandardCharsets.UTF_8), true, UTF8_UPPER);
                             // Long (about 100 KiB) of 2- to 4-byte characters only: every read ends inside a character more often than not.
                             exchange(s, text(s, 40_000).getBytes(StandardCharsets.UTF_8), false, UTF8_UPPER);
+                        }),
+                new Stage("a request half-closed while the server owes more answer than its send buffer holds gets all of it",
+                        "a short answer here means the server closed when it read end of stream while it still held answer its"
+                                + " kernel had no room for: end of stream ends the request, not the answer; send what is owed, then close",
+                        s -> {
+                            // For a server that answers as it reads: the client reads nothing and sends its FIN only once
+                            // the server's send buffer is full and it holds some answer itself (Peer.oweAtEnd). A server
+                            // that answers only at end of stream gets the FIN after a few pieces and passes.
+                            Peer c = s.connect(PATIENCE, 8 * 1024);
+                            byte[] request = new byte[(int) Math.min(64L << 20, 2 * Wire.sendBufferCeiling() + (4 << 20))];
+                            for (int i = 0; i < request.length; i++) {
+                                request[i] = (byte) ('a' + s.random().nextInt(26));
+                            }
+                            Peer.Owed owed = c.oweAtEnd(request, Duration.ofSeconds(2));
+                            s.expectSame(owed.sent().length + " bytes in upper case, then end of stream", ASCII_UPPER.apply(owed.sent()), owed.got());
                         }));
     }
 
