@@ -148,8 +148,9 @@ public final class Sequence {
         if (label == null || label.equals("ACK")) {
             return null; // a lost acknowledgement: the next one says the same
         }
-        if (p.tcp() && p.payloadLength() > 0) {
-            flows.get(p.from() + ">" + p.to()).lost.add(new long[] {p.sequence(), (p.sequence() + p.payloadLength()) & 0xFFFF_FFFFL});
+        long length = p.tcp() ? p.payloadLength() + (p.has(Capture.Packet.SYN) ? 1 : 0) + (p.has(Capture.Packet.FIN) ? 1 : 0) : 0;
+        if (length > 0) { // bytes, or a SYN or FIN, that will be sent again
+            flows.get(p.from() + ">" + p.to()).lost.add(new long[] {p.sequence(), (p.sequence() + length) & 0xFFFF_FFFFL});
         }
         Arrow arrow = new Arrow(ends[0], ends[1], "lost: " + label, false, true);
         steps.add(arrow);
@@ -175,11 +176,8 @@ public final class Sequence {
             return null;
         }
         Arrow arrow = new Arrow(ends[0], ends[1], label, p.tcp() && p.has(Capture.Packet.RST));
+        int last = lastArrow();
         if (mergeData && DATA_ONLY.matcher(label).matches()) {
-            int last = steps.size() - 1;
-            while (last >= 0 && steps.get(last) instanceof Note) {
-                last--; // a note says what a program saw meanwhile; the bytes still ran on
-            }
             if (last >= 0 && steps.get(last) instanceof Arrow previous && previous.from().equals(arrow.from())
                     && previous.to().equals(arrow.to()) && DATA_ONLY.matcher(previous.label()).matches()) {
                 Arrow merged = new Arrow(arrow.from(), arrow.to(), bytes(size(previous.label()) + p.payloadLength()), false);
@@ -187,26 +185,29 @@ public final class Sequence {
                 return merged;
             }
         }
-        if (collapseRuns && DATA_ONLY.matcher(label).matches()) {
-            int last = steps.size() - 1;
-            while (last >= 0 && steps.get(last) instanceof Note) {
-                last--;
-            }
-            if (last >= 0 && steps.get(last) instanceof Arrow previous && previous.from().equals(arrow.from())
-                    && previous.to().equals(arrow.to())) {
-                java.util.regex.Matcher run = RUN.matcher(previous.label());
-                long count = run.matches() ? Long.parseLong(run.group(1))
-                        : DATA_ONLY.matcher(previous.label()).matches() ? 1 : 0;
-                long each = run.matches() ? size(run.group(2)) : count == 1 ? size(previous.label()) : -1;
-                if (count > 0 && each == p.payloadLength()) {
-                    Arrow merged = new Arrow(arrow.from(), arrow.to(), (count + 1) + " segments of " + bytes(each), false);
-                    steps.set(last, merged);
-                    return merged;
-                }
+        if (collapseRuns && DATA_ONLY.matcher(label).matches() && last >= 0 && steps.get(last) instanceof Arrow previous
+                && previous.from().equals(arrow.from()) && previous.to().equals(arrow.to())) {
+            java.util.regex.Matcher run = RUN.matcher(previous.label());
+            boolean isRun = run.matches();
+            if ((isRun || DATA_ONLY.matcher(previous.label()).matches())
+                    && size(isRun ? run.group(2) : previous.label()) == p.payloadLength()) {
+                long count = isRun ? Long.parseLong(run.group(1)) + 1 : 2;
+                Arrow merged = new Arrow(arrow.from(), arrow.to(), count + " segments of " + bytes(p.payloadLength()), false);
+                steps.set(last, merged);
+                return merged;
             }
         }
         steps.add(arrow);
         return arrow;
+    }
+
+    /** Where the last arrow is among the steps (-1: none): a note after it says what a program saw meanwhile, and the bytes ran on. */
+    private int lastArrow() {
+        int last = steps.size() - 1;
+        while (last >= 0 && steps.get(last) instanceof Note) {
+            last--;
+        }
+        return last;
     }
 
     /** Adds a note over one participant at this point. */

@@ -365,10 +365,33 @@ class SequenceTest {
         assertThat(label(s.add(tcp(true, ACK, 601, 500)))).as("the second half of the lost bytes").isEqualTo("retransmitted: 500 bytes");
         assertThat(s.add(tcp(true, ACK, 101, 500))).as("the first half: its range was sent again already").isNull();
         assertThat(label(s.addLost(tcp(false, FIN | ACK, 501, 0)))).isEqualTo("lost: FIN");
-        assertThat(label(s.add(tcp(false, FIN | ACK, 501, 0)))).as("a FIN carries no bytes: its resend is drawn by the rules").isNull();
+        assertThat(label(s.add(tcp(false, FIN | ACK, 501, 0)))).as("a lost FIN, sent again").isEqualTo("retransmitted: FIN");
+        assertThat(s.add(tcp(false, FIN | ACK, 501, 0))).as("and once more: drawn already").isNull();
         assertThat(label(s.addLost(tcp(true, ACK, 1_601, 10)))).isEqualTo("lost: 10 bytes");
         assertThat(label(s.addLost(tcp(true, ACK, 1_601, 10)))).isEqualTo("lost: retransmitted: 10 bytes");
         assertThat(label(s.add(tcp(true, PSH | ACK, 1_601, 10)))).isEqualTo("retransmitted: PSH 10 bytes");
+    }
+
+    @Test
+    void a_resent_segment_that_only_borders_the_lost_bytes_is_no_retransmission_of_them() {
+        Sequence s = connected();
+        s.add(tcp(true, ACK, 101, 1_448));
+        s.addLost(tcp(true, ACK, 1_549, 1_448));
+        s.add(tcp(true, ACK, 2_997, 1_448));
+        assertThat(s.add(tcp(true, ACK, 101, 1_448))).as("the bytes just before the lost ones").isNull();
+        assertThat(s.add(tcp(true, ACK, 2_997, 1_448))).as("the bytes just after them").isNull();
+        assertThat(label(s.add(tcp(true, ACK, 1_548, 2)))).as("one byte of each side").isEqualTo("retransmitted: 2 bytes");
+    }
+
+    @Test
+    void a_run_is_collapsed_also_when_it_is_the_first_thing_drawn() {
+        Sequence s = picture().collapseRuns();
+        s.add(tcp(true, ACK, 101, 100));
+        assertThat(label(s.add(tcp(true, ACK, 201, 100)))).isEqualTo("2 segments of 100 bytes");
+        assertThat(s.steps()).hasSize(1);
+        Sequence merged = picture().mergeData();
+        merged.add(tcp(true, ACK, 101, 100));
+        assertThat(label(merged.add(tcp(true, ACK, 201, 100)))).isEqualTo("200 bytes");
     }
 
     @Test
