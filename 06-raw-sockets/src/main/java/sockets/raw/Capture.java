@@ -164,6 +164,20 @@ public final class Capture implements AutoCloseable {
         };
     }
 
+    /**
+     * One IPv4 packet with no link-layer header in front (what a TUN device and lesson 06's link
+     * carry), parsed as a captured frame is.
+     *
+     * @throws MalformedPacketException if it is not a well-formed IPv4 packet
+     */
+    public static Packet parseIpv4(byte[] packet) {
+        byte[] frame = new byte[Ethernet.HEADER + packet.length];
+        frame[12] = (byte) (Ethernet.IPV4 >> 8);
+        frame[13] = (byte) Ethernet.IPV4;
+        System.arraycopy(packet, 0, frame, Ethernet.HEADER, packet.length);
+        return parse(frame);
+    }
+
     @Override
     public void close() {
         marker.close();

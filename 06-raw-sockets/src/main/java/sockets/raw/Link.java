@@ -76,6 +76,20 @@ public final class Link implements AutoCloseable {
     private final LinkSchedule toClient;
     private final Thread hook;
     private volatile boolean closed;
+    private volatile Tap tap;
+    private volatile java.util.function.Predicate<byte[]> dropToServer;
+    private volatile java.util.function.Predicate<byte[]> dropToClient;
+
+    /**
+     * Sees every IPv4 packet the link reads from either side, in the order that side sent them,
+     * with what the link did to it: a capture taken on the link itself, which (unlike one taken at
+     * either end) knows which packets were lost. Called on the forwarding thread: keep it short.
+     */
+    @FunctionalInterface
+    public interface Tap {
+        /** {@code copies}: 0 for a packet the link dropped, 1 for one it delivers, 2 for a duplicate. */
+        void carried(Side from, byte[] packet, int copies);
+    }
 
     private Link(LinkConfig config) {
         this.config = config;
@@ -152,8 +166,8 @@ public final class Link implements AutoCloseable {
         try {
             link.side(link.clientNamespace, CLIENT_ADDRESS);
             link.side(link.serverNamespace, SERVER_ADDRESS);
-            link.forward(link.tuns.get(0), link.tuns.get(1), link.toServer, "to-server");
-            link.forward(link.tuns.get(1), link.tuns.get(0), link.toClient, "to-client");
+            link.forward(link.tuns.get(0), link.tuns.get(1), link.toServer, Side.CLIENT);
+            link.forward(link.tuns.get(1), link.tuns.get(0), link.toClient, Side.SERVER);
             return link;
         } catch (IOException | RuntimeException e) {
             link.close();
@@ -190,7 +204,8 @@ public final class Link implements AutoCloseable {
 
     // tag::forward[]
     /** Two threads per direction: one reads and decides, one writes each packet when it is due. */
-    private void forward(Tun from, Tun to, LinkSchedule schedule, String name) {
+    private void forward(Tun from, Tun to, LinkSchedule schedule, Side sender) {
+        String name = sender == Side.CLIENT ? "to-server" : "to-client";
         DelayQueue<Held> held = new DelayQueue<>();
         AtomicLong order = new AtomicLong();
         threads.add(Thread.ofPlatform().daemon().name("link-" + name + "-reader").start(() -> {
@@ -203,7 +218,16 @@ public final class Link implements AutoCloseable {
                     }
                     long now = System.nanoTime();
                     byte[] packet = java.util.Arrays.copyOf(buffer, n);
-                    for (long due : schedule.decide(n, now)) {
+                    var rule = sender == Side.CLIENT ? dropToServer : dropToClient;
+                    if (rule != null && rule.test(packet)) {
+                        schedule.dropNext(1); // this very packet: decide() comes next, on this thread
+                    }
+                    long[] deliveries = schedule.decide(n, now);
+                    Tap watching = tap;
+                    if (watching != null) {
+                        watching.carried(sender, packet, deliveries.length);
+                    }
+                    for (long due : deliveries) {
                         held.add(new Held(packet, due, order.getAndIncrement()));
                     }
                 }
@@ -252,6 +276,25 @@ public final class Link implements AutoCloseable {
     /** Loses the next {@code n} packets going from {@code from}: one lost segment, placed on purpose. */
     public void dropNext(Side from, int n) {
         (from == Side.CLIENT ? toServer : toClient).dropNext(n);
+    }
+
+    /** Shows every packet from now on to {@code tap} (null: to nobody); see {@link Tap}. */
+    public void tap(Tap tap) {
+        this.tap = tap;
+    }
+
+    /**
+     * Loses every packet from {@code from} that {@code rule} picks (null: none), on top of the seeded
+     * draws: a loss placed by what a packet is, such as "the 3rd data segment", so that a picture of
+     * it is the same on every run. The rule sees the IPv4 packets in the order they were sent, on
+     * one thread, so it may count them.
+     */
+    public void dropWhen(Side from, java.util.function.Predicate<byte[]> rule) {
+        if (from == Side.CLIENT) {
+            dropToServer = rule;
+        } else {
+            dropToClient = rule;
+        }
     }
 
     // tag::call[]

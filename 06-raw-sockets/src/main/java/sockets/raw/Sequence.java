@@ -22,6 +22,11 @@ import java.util.function.Function;
  *     {@code FIN}, {@code RST}, {@code ACK, window 0}, {@code UDP 9,000 bytes}.
  * </ul>
  *
+ * A capture taken on lesson 06's link also knows which frames the link lost: those are drawn as
+ * lost ({@link #addLost}, a dotted arrow with a cross), and a segment that carries lost bytes again
+ * is drawn as {@code retransmitted}; {@link #collapseRuns()} draws a run of equal segments as one
+ * arrow ({@code 7 segments of 1,448 bytes}).
+ *
  * Ports and sequence numbers are never drawn: who is who comes from a naming function.
  */
 public final class Sequence {
@@ -30,8 +35,14 @@ public final class Sequence {
     public sealed interface Step permits Arrow, Note {
     }
 
-    /** A frame from one participant to another; {@code reset} draws it with a cross. */
-    public record Arrow(String from, String to, String label, boolean reset) implements Step {
+    /**
+     * A frame from one participant to another; {@code reset} draws it with a cross, {@code lost}
+     * (a frame the link dropped) dotted, with a cross.
+     */
+    public record Arrow(String from, String to, String label, boolean reset, boolean lost) implements Step {
+        public Arrow(String from, String to, String label, boolean reset) {
+            this(from, to, label, reset, false);
+        }
     }
 
     /** What a program saw at this point (a read's result), written over one participant. */
@@ -47,6 +58,7 @@ public final class Sequence {
     private final List<Step> steps = new ArrayList<>();
     private final Map<String, Flow> flows = new HashMap<>();
     private boolean mergeData;
+    private boolean collapseRuns;
 
     /** What has been seen in one direction of one connection. */
     private static final class Flow {
@@ -56,6 +68,21 @@ public final class Sequence {
         boolean handshakeAcked;
         /** Ranges skipped over: a segment captured after a later one (two CPUs sending), or missed. */
         final List<long[]> holes = new ArrayList<>();
+        /** Ranges drawn as lost and not yet sent again. */
+        final List<long[]> lost = new ArrayList<>();
+
+        /** Whether [start, end) carries bytes drawn as lost; those count as sent again from now on. */
+        boolean resends(long start, long end) {
+            boolean any = false;
+            for (int i = lost.size() - 1; i >= 0; i--) {
+                long[] l = lost.get(i);
+                if ((int) (start - l[1]) < 0 && (int) (end - l[0]) > 0) {
+                    lost.remove(i);
+                    any = true;
+                }
+            }
+            return any;
+        }
 
         /** Whether [start, end) lies in a hole, which it then fills: a late copy, not a retransmission. */
         boolean fillHole(long start, long end) {
@@ -96,6 +123,40 @@ public final class Sequence {
         return this;
     }
 
+    /**
+     * Draws a run of data segments of one size, one after another in one direction, as one arrow:
+     * {@code 45 segments of 1,448 bytes}. A note in between does not end a run (the segments ran
+     * on meanwhile); any other arrow does. For captures across a link, where a bulk transfer would
+     * otherwise be dozens of identical arrows.
+     */
+    public Sequence collapseRuns() {
+        collapseRuns = true;
+        return this;
+    }
+
+    /**
+     * Adds a frame the link dropped: drawn as lost (a TCP frame only if it carries data, SYN, FIN
+     * or RST), and its bytes, when a later segment carries them, make that one a retransmission.
+     * Returns the arrow drawn, or null.
+     */
+    public Arrow addLost(Capture.Packet p) {
+        String[] ends = naming.apply(p);
+        if (ends == null) {
+            return null;
+        }
+        String label = p.tcp() ? tcpLabel(p) : otherLabel(p);
+        if (label == null || label.equals("ACK")) {
+            return null; // a lost acknowledgement: the next one says the same
+        }
+        long length = p.tcp() ? p.payloadLength() + (p.has(Capture.Packet.SYN) ? 1 : 0) + (p.has(Capture.Packet.FIN) ? 1 : 0) : 0;
+        if (length > 0) { // bytes, or a SYN or FIN, that will be sent again
+            flows.get(p.from() + ">" + p.to()).lost.add(new long[] {p.sequence(), (p.sequence() + length) & 0xFFFF_FFFFL});
+        }
+        Arrow arrow = new Arrow(ends[0], ends[1], "lost: " + label, false, true);
+        steps.add(arrow);
+        return arrow;
+    }
+
     /** Adds every frame in order; see {@link #add(Capture.Packet)}. */
     public Sequence addAll(List<Capture.Packet> packets) {
         for (Capture.Packet p : packets) {
@@ -115,11 +176,8 @@ public final class Sequence {
             return null;
         }
         Arrow arrow = new Arrow(ends[0], ends[1], label, p.tcp() && p.has(Capture.Packet.RST));
+        int last = lastArrow();
         if (mergeData && DATA_ONLY.matcher(label).matches()) {
-            int last = steps.size() - 1;
-            while (last >= 0 && steps.get(last) instanceof Note) {
-                last--; // a note says what a program saw meanwhile; the bytes still ran on
-            }
             if (last >= 0 && steps.get(last) instanceof Arrow previous && previous.from().equals(arrow.from())
                     && previous.to().equals(arrow.to()) && DATA_ONLY.matcher(previous.label()).matches()) {
                 Arrow merged = new Arrow(arrow.from(), arrow.to(), bytes(size(previous.label()) + p.payloadLength()), false);
@@ -127,8 +185,29 @@ public final class Sequence {
                 return merged;
             }
         }
+        if (collapseRuns && DATA_ONLY.matcher(label).matches() && last >= 0 && steps.get(last) instanceof Arrow previous
+                && previous.from().equals(arrow.from()) && previous.to().equals(arrow.to())) {
+            java.util.regex.Matcher run = RUN.matcher(previous.label());
+            boolean isRun = run.matches();
+            if ((isRun || DATA_ONLY.matcher(previous.label()).matches())
+                    && size(isRun ? run.group(2) : previous.label()) == p.payloadLength()) {
+                long count = isRun ? Long.parseLong(run.group(1)) + 1 : 2;
+                Arrow merged = new Arrow(arrow.from(), arrow.to(), count + " segments of " + bytes(p.payloadLength()), false);
+                steps.set(last, merged);
+                return merged;
+            }
+        }
         steps.add(arrow);
         return arrow;
+    }
+
+    /** Where the last arrow is among the steps (-1: none): a note after it says what a program saw meanwhile, and the bytes ran on. */
+    private int lastArrow() {
+        int last = steps.size() - 1;
+        while (last >= 0 && steps.get(last) instanceof Note) {
+            last--;
+        }
+        return last;
     }
 
     /** Adds a note over one participant at this point. */
@@ -158,12 +237,15 @@ public final class Sequence {
         boolean fin = p.has(Capture.Packet.FIN);
         boolean rst = p.has(Capture.Packet.RST);
         long length = p.payloadLength() + (syn ? 1 : 0) + (fin ? 1 : 0);
+        boolean resent = false;
 
         if (length > 0) {
             long end = (p.sequence() + length) & 0xFFFF_FFFFL;
             if (flow.end >= 0 && !syn) {
                 if ((int) (end - flow.end) <= 0) {
-                    if (!flow.fillHole(p.sequence(), end)) {
+                    if (flow.resends(p.sequence(), end)) {
+                        resent = true; // bytes the link lost, sent again
+                    } else if (!flow.fillHole(p.sequence(), end)) {
                         return null; // a retransmission: every byte of it was drawn already
                     }
                 } else {
@@ -186,6 +268,9 @@ public final class Sequence {
         }
 
         List<String> parts = new ArrayList<>();
+        if (resent) {
+            parts.add("retransmitted");
+        }
         if (syn) {
             flow.synSent = true;
             parts.add(p.has(Capture.Packet.ACK) ? "SYN, ACK" : "SYN");
@@ -212,7 +297,8 @@ public final class Sequence {
         if (window != null) {
             parts.add(window);
         }
-        return String.join(", ", parts);
+        return resent ? "retransmitted: " + String.join(", ", parts.subList(1, parts.size()))
+                : String.join(", ", parts);
     }
 
     private static String otherLabel(Capture.Packet p) {
@@ -230,6 +316,7 @@ public final class Sequence {
     }
 
     private static final java.util.regex.Pattern DATA_ONLY = java.util.regex.Pattern.compile("(PSH )?[\\d,]+ bytes?");
+    private static final java.util.regex.Pattern RUN = java.util.regex.Pattern.compile("(\\d+) segments of ([\\d,]+) bytes");
 
     private static long size(String label) {
         return Long.parseLong(label.replaceAll("[^\\d]", ""));
@@ -246,7 +333,7 @@ public final class Sequence {
         participants.forEach((id, name) -> out.append("    participant ").append(id).append(" as ").append(name).append('\n'));
         for (Step step : steps) {
             switch (step) {
-                case Arrow a -> out.append("    ").append(a.from()).append(a.reset() ? "-x" : "->>").append(a.to())
+                case Arrow a -> out.append("    ").append(a.from()).append(a.lost() ? "--x" : a.reset() ? "-x" : "->>").append(a.to())
                         .append(": ").append(escape(a.label())).append('\n');
                 case Note n -> out.append("    Note over ").append(n.over()).append(": ").append(escape(n.text())).append('\n');
             }
@@ -276,7 +363,7 @@ public final class Sequence {
     public String line(Step step) {
         int width = participants.values().stream().mapToInt(String::length).max().orElse(6);
         return switch (step) {
-            case Arrow a -> "%s %s %s  %s".formatted(pad(name(a.from()), width), a.reset() ? "-x" : "→",
+            case Arrow a -> "%s %s %s  %s".formatted(pad(name(a.from()), width), a.lost() ? "✗" : a.reset() ? "-x" : "→",
                     pad(name(a.to()), width), a.label());
             case Note n -> "%s   (%s)".formatted(pad(name(n.over()), width), n.text());
         };

@@ -65,6 +65,16 @@ class CaptureTest {
     }
 
     @Test
+    void an_ipv4_packet_without_a_link_header_as_the_link_carries_it_is_parsed_like_a_captured_frame() throws Exception {
+        byte[] packet = Packets.ipv4(Ipv4.TCP, tcp(40_000, 5001, 7, 9, Packet.ACK, 1_000, 20, 1_448), "127.0.0.1", "127.0.0.2");
+        Packet p = Capture.parseIpv4(packet);
+        assertThat(p).isEqualTo(Capture.parse(Packets.frame(Ethernet.IPV4, packet)));
+        assertThat(p.payloadLength()).isEqualTo(1_448);
+        assertThat(p.from()).isEqualTo("127.0.0.1:40000");
+        assertThatThrownBy(() -> Capture.parseIpv4(new byte[] {0x60, 0, 0, 0})).isInstanceOf(MalformedPacketException.class);
+    }
+
+    @Test
     void the_flag_constants_are_the_bits_of_the_tcp_header() {
         assertThat(List.of(Packet.FIN, Packet.SYN, Packet.RST, Packet.PSH, Packet.ACK)).containsExactly(1, 2, 4, 8, 16);
     }

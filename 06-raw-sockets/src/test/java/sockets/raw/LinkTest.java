@@ -151,6 +151,45 @@ class LinkTest {
     }
 
     @Test
+    void the_tap_sees_every_packet_with_its_fate_and_a_drop_rule_loses_exactly_the_packets_it_picks() throws Exception {
+        try (Link link = Link.open(config("seed=7"))) {
+            DatagramSocket server = link.call(Link.Side.SERVER, () -> new DatagramSocket(new InetSocketAddress(Link.SERVER_ADDRESS, 0)));
+            DatagramSocket client = link.call(Link.Side.CLIENT, () -> new DatagramSocket(new InetSocketAddress(Link.CLIENT_ADDRESS, 0)));
+            try (server; client) {
+                server.setSoTimeout(5_000);
+                client.setSoTimeout(5_000);
+                List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+                link.tap((from, packet, copies) -> seen.add(from + " " + packet[28] + " x" + copies));
+                // An IPv4 header of 20 bytes and a UDP header of 8: byte 28 is the datagram's first.
+                link.dropWhen(Link.Side.CLIENT, packet -> packet[9] == 17 && packet[28] == 2);
+                link.dropWhen(Link.Side.SERVER, packet -> packet[9] == 17 && packet[28] == 5);
+                for (byte b = 1; b <= 3; b++) {
+                    client.send(new DatagramPacket(new byte[] {b}, 1, server.getLocalSocketAddress()));
+                }
+                DatagramPacket got = new DatagramPacket(new byte[10], 10);
+                server.receive(got);
+                assertThat(got.getData()[0]).isEqualTo((byte) 1);
+                server.receive(got);
+                assertThat(got.getData()[0]).as("the 2nd was dropped by the rule").isEqualTo((byte) 3);
+                server.send(new DatagramPacket(new byte[] {5}, 1, client.getLocalSocketAddress()));
+                server.send(new DatagramPacket(new byte[] {6}, 1, client.getLocalSocketAddress()));
+                client.receive(got);
+                assertThat(got.getData()[0]).isEqualTo((byte) 6);
+                assertThat(seen).containsExactly("CLIENT 1 x1", "CLIENT 2 x0", "CLIENT 3 x1", "SERVER 5 x0", "SERVER 6 x1");
+                assertThat(link.stats(Link.Side.CLIENT).lost()).isEqualTo(1);
+                assertThat(link.stats(Link.Side.SERVER).lost()).isEqualTo(1);
+
+                link.tap(null);
+                link.dropWhen(Link.Side.CLIENT, null);
+                client.send(new DatagramPacket(new byte[] {2}, 1, server.getLocalSocketAddress()));
+                server.receive(got);
+                assertThat(got.getData()[0]).as("no rule any more").isEqualTo((byte) 2);
+                assertThat(seen).as("no tap any more").hasSize(5);
+            }
+        }
+    }
+
+    @Test
     void while_cut_nothing_crosses() throws Exception {
         try (Link link = Link.open(config("seed=7"))) {
             DatagramSocket server = link.call(Link.Side.SERVER, () -> new DatagramSocket(new InetSocketAddress(Link.SERVER_ADDRESS, 0)));

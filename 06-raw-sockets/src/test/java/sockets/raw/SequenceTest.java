@@ -336,4 +336,102 @@ class SequenceTest {
         assertThat(s.addAll(List.of(tcp(true, SYN, 100, 0), tcp(false, SYN | ACK, 500, 0)))).isSameAs(s);
         assertThat(labels(s)).containsExactly("C>S SYN", "S>C SYN, ACK");
     }
+
+    // Across lesson 06's link: lost segments, their retransmission, and runs of equal segments.
+
+    @Test
+    void a_lost_segment_is_drawn_dotted_with_a_cross_and_the_segment_that_carries_its_bytes_again_as_retransmitted() {
+        Sequence s = connected();
+        s.add(tcp(true, ACK, 101, 1_448));
+        Arrow lost = s.addLost(tcp(true, ACK, 1_549, 1_448));
+        assertThat(lost).isEqualTo(new Arrow("C", "S", "lost: 1,448 bytes", false, true));
+        assertThat(lost.reset()).isFalse();
+        assertThat(label(s.add(tcp(true, PSH | ACK, 2_997, 1_448)))).isEqualTo("PSH 1,448 bytes");
+        assertThat(label(s.add(tcp(true, ACK, 1_549, 1_448)))).isEqualTo("retransmitted: 1,448 bytes");
+        assertThat(s.add(tcp(true, ACK, 1_549, 1_448))).as("a second copy: its bytes were sent again already").isNull();
+        assertThat(s.add(tcp(true, ACK, 101, 1_448))).as("bytes that were never lost").isNull();
+        assertThat(s.missed()).isZero();
+        assertThat(s.mermaid()).contains("    C--xS: lost: 1,448 bytes\n", "    C->>S: retransmitted: 1,448 bytes\n",
+                "    C->>S: PSH 1,448 bytes\n");
+        assertThat(s.line(lost)).isEqualTo("client ✗ server  lost: 1,448 bytes");
+        assertThat(s.line(s.steps().get(5))).isEqualTo("client → server  PSH 1,448 bytes");
+    }
+
+    @Test
+    void a_resent_segment_that_covers_only_part_of_the_lost_bytes_is_a_retransmission_and_so_is_a_lost_fin_sent_again() {
+        Sequence s = connected();
+        s.addLost(tcp(true, ACK, 101, 1_000));
+        s.add(tcp(true, ACK, 1_101, 500));
+        assertThat(label(s.add(tcp(true, ACK, 601, 500)))).as("the second half of the lost bytes").isEqualTo("retransmitted: 500 bytes");
+        assertThat(s.add(tcp(true, ACK, 101, 500))).as("the first half: its range was sent again already").isNull();
+        assertThat(label(s.addLost(tcp(false, FIN | ACK, 501, 0)))).isEqualTo("lost: FIN");
+        assertThat(label(s.add(tcp(false, FIN | ACK, 501, 0)))).as("a lost FIN, sent again").isEqualTo("retransmitted: FIN");
+        assertThat(s.add(tcp(false, FIN | ACK, 501, 0))).as("and once more: drawn already").isNull();
+        assertThat(label(s.addLost(tcp(true, ACK, 1_601, 10)))).isEqualTo("lost: 10 bytes");
+        assertThat(label(s.addLost(tcp(true, ACK, 1_601, 10)))).isEqualTo("lost: retransmitted: 10 bytes");
+        assertThat(label(s.add(tcp(true, PSH | ACK, 1_601, 10)))).isEqualTo("retransmitted: PSH 10 bytes");
+    }
+
+    @Test
+    void a_resent_segment_that_only_borders_the_lost_bytes_is_no_retransmission_of_them() {
+        Sequence s = connected();
+        s.add(tcp(true, ACK, 101, 1_448));
+        s.addLost(tcp(true, ACK, 1_549, 1_448));
+        s.add(tcp(true, ACK, 2_997, 1_448));
+        assertThat(s.add(tcp(true, ACK, 101, 1_448))).as("the bytes just before the lost ones").isNull();
+        assertThat(s.add(tcp(true, ACK, 2_997, 1_448))).as("the bytes just after them").isNull();
+        assertThat(label(s.add(tcp(true, ACK, 1_548, 2)))).as("one byte of each side").isEqualTo("retransmitted: 2 bytes");
+    }
+
+    @Test
+    void a_run_is_collapsed_also_when_it_is_the_first_thing_drawn() {
+        Sequence s = picture().collapseRuns();
+        s.add(tcp(true, ACK, 101, 100));
+        assertThat(label(s.add(tcp(true, ACK, 201, 100)))).isEqualTo("2 segments of 100 bytes");
+        assertThat(s.steps()).hasSize(1);
+        Sequence merged = picture().mergeData();
+        merged.add(tcp(true, ACK, 101, 100));
+        assertThat(label(merged.add(tcp(true, ACK, 201, 100)))).isEqualTo("200 bytes");
+    }
+
+    @Test
+    void a_lost_pure_acknowledgement_or_a_frame_the_picture_leaves_out_is_not_drawn() {
+        Sequence s = connected();
+        assertThat(s.addLost(tcp(false, ACK, 501, 0))).isNull();
+        Packet elsewhere = new Packet("TCP", Ethernet.IPV4, 60, CLIENT, 1, SERVER, 2, ACK, 1, 0, 1_000, 6, -1);
+        assertThat(s.addLost(elsewhere)).isNull();
+        Packet udp = new Packet("UDP", Ethernet.IPV4, 60, CLIENT, CLIENT_PORT, SERVER, SERVER_PORT, 0, 0, 0, -1, 9, -1);
+        assertThat(s.addLost(udp)).isEqualTo(new Arrow("C", "S", "lost: UDP 9 bytes", false, true));
+        assertThat(s.steps()).hasSize(4);
+    }
+
+    @Test
+    void collapsed_runs_of_equal_segments_in_one_direction_become_one_arrow_and_a_note_between_does_not_end_them() {
+        Sequence s = connected().collapseRuns();
+        s.add(tcp(true, ACK, 101, 1_448));
+        assertThat(label(s.add(tcp(true, PSH | ACK, 1_549, 1_448)))).isEqualTo("2 segments of 1,448 bytes");
+        s.note("S", "read() returns 2,896 bytes");
+        assertThat(label(s.add(tcp(true, ACK, 2_997, 1_448)))).isEqualTo("3 segments of 1,448 bytes");
+        assertThat(label(s.add(tcp(true, PSH | ACK, 4_445, 376)))).as("another size ends the run").isEqualTo("PSH 376 bytes");
+        assertThat(label(s.add(tcp(true, ACK, 4_821, 376)))).as("a second 376").isEqualTo("2 segments of 376 bytes");
+        assertThat(label(s.add(tcp(false, ACK, 501, 376)))).as("the other direction").isEqualTo("376 bytes");
+        assertThat(label(s.add(tcp(true, ACK, 5_197, 376)))).as("after an arrow the other way").isEqualTo("376 bytes");
+        s.addLost(tcp(true, ACK, 5_573, 376));
+        assertThat(label(s.add(tcp(true, ACK, 5_949, 376)))).as("after a lost one").isEqualTo("376 bytes");
+        assertThat(label(s.add(tcp(true, ACK, 5_573, 376)))).isEqualTo("retransmitted: 376 bytes");
+        assertThat(label(s.add(tcp(true, ACK, 6_325, 376)))).as("a retransmission is no run").isEqualTo("376 bytes");
+        assertThat(label(s.add(tcp(true, FIN | ACK, 6_701, 0)))).isEqualTo("FIN");
+        assertThat(labels(s)).containsExactly("C>S SYN", "S>C SYN, ACK", "C>S ACK", "C>S 3 segments of 1,448 bytes",
+                "note S read() returns 2,896 bytes", "C>S 2 segments of 376 bytes", "S>C 376 bytes", "C>S 376 bytes",
+                "C>S lost: 376 bytes", "C>S 376 bytes", "C>S retransmitted: 376 bytes", "C>S 376 bytes", "C>S FIN");
+    }
+
+    @Test
+    void without_collapsing_equal_segments_stay_one_arrow_each() {
+        Sequence s = connected();
+        s.add(tcp(true, ACK, 101, 1_448));
+        assertThat(label(s.add(tcp(true, ACK, 1_549, 1_448)))).isEqualTo("1,448 bytes");
+        assertThat(s.steps()).hasSize(5);
+        assertThat(new Arrow("C", "S", "x", true).lost()).isFalse();
+    }
 }

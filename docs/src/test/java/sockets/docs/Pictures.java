@@ -24,7 +24,12 @@ import sockets.raw.Sequence;
  * With {@code --update} it rewrites, from the wire, every marked diagram in the Markdown whose
  * arrows no longer match (see {@link PicturesTest#rewrite}).
  *
- * <pre>Pictures [--mermaid | --update] [--repeat N] all | LESSON... | NAME...</pre>
+ * <p>Scenarios made with {@link WireScenario#acrossALink} run across lesson 06's link and are
+ * captured there; {@code --link SPEC} adds settings to theirs ({@code delay=50ms,loss=2%,seed=9},
+ * {@code drop=5}: see {@link LinkCapture.Settings}). Where the link cannot run, they are skipped,
+ * with the reason on standard error.
+ *
+ * <pre>Pictures [--mermaid | --update] [--repeat N] [--link SPEC] all | loopback | link | LESSON... | NAME...</pre>
  */
 public final class Pictures {
 
@@ -44,13 +49,18 @@ public final class Pictures {
         return List.copyOf(all);
     }
 
-    /** The scenarios that {@code args} name: "all", a lesson ("01"), or a scenario's full name. */
+    /**
+     * The scenarios that {@code args} name: "all", a lesson ("01"), a scenario's full name, or
+     * "link" (those across lesson 06's link) and "loopback" (the others).
+     */
     static List<WireScenario> select(List<String> args) {
         List<WireScenario> chosen = new ArrayList<>();
         for (String arg : args) {
             String wanted = arg.length() == 1 ? "0" + arg : arg;
             List<WireScenario> matching = all().stream()
                     .filter(s -> wanted.equals("all") || s.lesson().equals(wanted) || s.name().equals(wanted)
+                            || wanted.equals("link") && s.across() != null
+                            || wanted.equals("loopback") && s.across() == null
                             || s.lesson().equals(wanted.length() >= 2 ? wanted.substring(0, 2) : wanted) && !wanted.contains("/"))
                     .toList();
             if (matching.isEmpty()) {
@@ -67,23 +77,36 @@ public final class Pictures {
         boolean mermaid = false;
         boolean update = false;
         int repeat = 1;
+        String linkExtra = "";
         List<String> names = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mermaid" -> mermaid = true;
                 case "--update" -> update = true;
                 case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+                case "--link" -> linkExtra = i + 1 < args.length ? args[++i] : "";
                 default -> names.add(args[i]);
             }
+        }
+        if (update && !linkExtra.isEmpty()) {
+            System.err.println("capture: --update rewrites the READMEs' pictures with each scenario's own link; leave out --link");
+            System.exit(2);
+            return;
         }
         List<WireScenario> scenarios;
         try {
             scenarios = select(names.isEmpty() ? List.of("all") : names);
+            for (WireScenario s : scenarios) {
+                if (s.across() != null) {
+                    LinkCapture.Settings.parse(s.across().link() + "," + linkExtra);
+                }
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("capture: " + e.getMessage());
             System.exit(2);
             return;
         }
+        String linkMissing = scenarios.stream().anyMatch(s -> s.across() != null) ? sockets.raw.Link.missing() : null;
         Set<String> interfaces = interfaces();
         if (!interfaces.equals(Set.of("lo"))) {
             System.err.println("capture: refusing to run outside a private network namespace (interfaces here: "
@@ -94,9 +117,14 @@ public final class Pictures {
         java.util.Map<String, String> captured = new java.util.LinkedHashMap<>();
         for (int round = 0; round < (update ? 1 : repeat); round++) {
             for (WireScenario scenario : scenarios) {
+                if (scenario.across() != null && linkMissing != null) {
+                    System.err.println("capture: " + scenario.name() + " skipped: " + linkMissing);
+                    continue;
+                }
                 try (Capture capture = Capture.start("lo")) {
                     capture.sync(); // whatever came before is not this scenario's
-                    Sequence picture = scenario.body().run(capture);
+                    Sequence picture = scenario.across() == null ? scenario.body().run(capture)
+                            : LinkCapture.run(scenario, LinkCapture.Settings.parse(scenario.across().link() + "," + linkExtra));
                     if (picture.missed() > 0) {
                         throw new IllegalStateException("the capture missed " + picture.missed() + " segments");
                     }
@@ -106,6 +134,10 @@ public final class Pictures {
                         out.print("<!-- wire: " + scenario.name() + " -->\n```mermaid\n" + picture.mermaid() + "```\n\n");
                     } else {
                         out.println("== " + scenario.name() + ": " + scenario.about());
+                        if (scenario.across() != null) {
+                            out.println("   across lesson 06's link: " + LinkCapture.Settings
+                                    .parse(scenario.across().link() + "," + linkExtra).caption());
+                        }
                         out.println(picture.text());
                     }
                 } catch (Exception | AssertionError e) {

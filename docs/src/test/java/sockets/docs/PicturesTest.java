@@ -35,6 +35,11 @@ import org.junit.jupiter.api.Timeout;
  * buffers) is marked {@code <!-- concept: name -->} instead and is not compared. To rewrite the
  * diagrams that no longer match from the wire: {@code sudo docs/capture --update} (or, as root,
  * this test with {@code -Dwire.update=true}).
+ *
+ * <p>The pictures across lesson 06's link ({@link WireScenario#acrossALink}) are checked the same
+ * way by their own test, which needs what the link needs (root, /dev/net/tun, ip) and skips with
+ * what is missing otherwise; for them "lost", "retransmitted" and the count of a run
+ * ({@code 7 segments of 1,448 bytes}) are compared too.
  */
 @Timeout(120)
 class PicturesTest {
@@ -45,7 +50,9 @@ class PicturesTest {
     private static final Pattern ARROW = Pattern.compile(
             "^\\s*([A-Za-z0-9_]+)\\s*(-->>|->>|--x|-x|--\\)|-\\)|-->|->)\\s*([A-Za-z0-9_]+)\\s*:\\s*(.*?)\\s*$");
     private static final Pattern SIZE = Pattern.compile("(\\d[\\d,]*)\\s+bytes?\\b");
-    private static final List<String> COMPARED = List.of("SYN", "FIN", "RST", "UDP", "ICMP", "frame", "window 0", "window opens");
+    private static final Pattern SEGMENTS = Pattern.compile("(\\d[\\d,]*)\\s+segments\\b");
+    private static final List<String> COMPARED = List.of("SYN", "FIN", "RST", "UDP", "ICMP", "frame", "window 0", "window opens",
+            "lost", "retransmitted");
     private static final boolean UPDATE = Boolean.getBoolean("wire.update");
     private static final String UPDATE_COMMAND = "sudo docs/capture --update";
 
@@ -131,7 +138,20 @@ class PicturesTest {
             assumeTrue(onPath(tool), "needs " + tool + " (unshare: util-linux; ip: iproute2, to make the namespace;"
                     + " nft: nftables, to drop every packet in the dead-peer picture)");
         }
-        Map<String, String> wire = capture();
+        compareWithTheWire("loopback");
+    }
+
+    @Test
+    void every_diagram_across_the_link_matches_what_the_link_carried() throws Exception {
+        String missing = sockets.raw.Link.missing();
+        assumeTrue(missing == null, missing);
+        assumeTrue(onPath("unshare"), "needs unshare (util-linux), to run the scenarios in a network namespace of their own");
+        compareWithTheWire("link");
+    }
+
+    /** Runs the scenarios {@code selection} names and compares their diagrams in the Markdown with the capture. */
+    private static void compareWithTheWire(String selection) throws Exception {
+        Map<String, String> wire = capture(selection);
         if (UPDATE) {
             rewrite(wire).forEach(where -> System.out.println("PicturesTest: rewrote " + where));
             return;
@@ -176,8 +196,8 @@ class PicturesTest {
         return rewritten;
     }
 
-    /** Runs every scenario in a child JVM in a private network namespace: scenario name → its Mermaid body. */
-    static Map<String, String> capture() throws IOException, InterruptedException {
+    /** Runs the scenarios {@code selection} names in a child JVM in a private network namespace: name → Mermaid body. */
+    static Map<String, String> capture(String selection) throws IOException, InterruptedException {
         Path docs = Repository.root().resolve("docs");
         String classpath = docs.resolve("target/test-classes") + ":"
                 + Files.readString(docs.resolve("target/test.classpath")).strip();
@@ -187,7 +207,7 @@ class PicturesTest {
         try {
             Process child = new ProcessBuilder("unshare", "--net", "--", "sh", "-c", "ip link set lo up && exec \"$@\"", "sh",
                     java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                    "-cp", classpath, Pictures.class.getName(), "--mermaid", "all")
+                    "-cp", classpath, Pictures.class.getName(), "--mermaid", selection)
                     .redirectOutput(output.toFile()).redirectError(errors.toFile()).start();
             if (!child.waitFor(90, TimeUnit.SECONDS)) {
                 child.destroyForcibly();
@@ -247,6 +267,10 @@ class PicturesTest {
             if (Pattern.compile("\\b" + Pattern.quote(word) + "\\b").matcher(label).find()) {
                 parts.add(word);
             }
+        }
+        Matcher segments = SEGMENTS.matcher(label);
+        if (segments.find()) {
+            parts.add(segments.group(1).replace(",", "") + " segments");
         }
         Matcher size = SIZE.matcher(label);
         parts.add(size.find() ? size.group(1).replace(",", "") + " bytes" : "no data");

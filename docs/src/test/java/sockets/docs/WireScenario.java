@@ -2,6 +2,7 @@ package sockets.docs;
 
 import java.util.List;
 import sockets.raw.Capture;
+import sockets.raw.Link;
 import sockets.raw.Sequence;
 
 /**
@@ -9,13 +10,38 @@ import sockets.raw.Sequence;
  * {@link Capture} records it, and the {@link Sequence} it draws. {@code name} is what a README's
  * marker says ({@code <!-- wire: 01/reply-in-two-segments -->}); {@code about} is one line for the
  * terminal view.
+ *
+ * <p>A scenario made with {@link #acrossALink} runs across lesson 06's link instead, client and
+ * server in namespaces of their own, and is captured on the link ({@link LinkCapture}): {@code body}
+ * is null and {@code across} says the link's settings and what runs there.
  */
-public record WireScenario(String name, String about, Body body) {
+public record WireScenario(String name, String about, Body body, Across across) {
+
+    /** A scenario on loopback. */
+    public WireScenario(String name, String about, Body body) {
+        this(name, about, body, null);
+    }
+
+    /** A scenario across lesson 06's link, set up as {@code link} says ({@link LinkCapture.Settings#parse}). */
+    public static WireScenario acrossALink(String name, String about, String link, LinkBody body) {
+        LinkCapture.Settings.parse(link); // a scenario with settings the link cannot read fails here, early
+        return new WireScenario(name, about, null, new Across(link, body));
+    }
 
     /** Runs the scenario while {@code capture} records, and returns its picture. */
     @FunctionalInterface
     public interface Body {
         Sequence run(Capture capture) throws Exception;
+    }
+
+    /** Runs a scenario across {@code link} while {@code capture} records what the link carries and drops. */
+    @FunctionalInterface
+    public interface LinkBody {
+        Sequence run(Link link, LinkCapture capture) throws Exception;
+    }
+
+    /** The link's settings, and the body that runs across it. */
+    public record Across(String link, LinkBody body) {
     }
 
     /** The lesson this picture belongs to: "01" for "01/handshake-and-close". */
