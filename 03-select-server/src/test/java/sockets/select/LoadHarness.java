@@ -189,13 +189,16 @@ public final class LoadHarness {
                 // between runs, and neighbours in time see nearly the same load.
                 List<Double> ratios = new ArrayList<>();
                 for (int run = 0; run < repeat; run++) {
-                    ratios.add(scores.get(name).get(run) / scores.get("netty").get(run));
+                    double mine = scores.get(name).get(run), netty = scores.get("netty").get(run);
+                    if (mine > 0 && netty > 0) { // 0: that run failed (its error is in results.json)
+                        ratios.add(mine / netty);
+                    }
                 }
                 System.out.printf("| %s | %s | %s | %s | %s | %s | %s | %s (%s–%s) |%n", load.label(), name, fmt(median),
                         scores.get(name).stream().map(LoadHarness::fmt).toList(), fmt(median(p99s.get(name))),
                         fmt(median / median(scores.get("netty"))), fmt(median / median(scores.get("c-epoll"))),
-                        fmt(median(ratios)), fmt(ratios.stream().min(Double::compare).orElseThrow()),
-                        fmt(ratios.stream().max(Double::compare).orElseThrow()));
+                        ratios.isEmpty() ? "-" : fmt(median(ratios)), fmt(ratios.stream().min(Double::compare).orElse(0.0)),
+                        fmt(ratios.stream().max(Double::compare).orElse(0.0)));
             }
         }
     }
