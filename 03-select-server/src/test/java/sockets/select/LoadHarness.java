@@ -23,10 +23,12 @@ import java.util.concurrent.TimeUnit;
  * ({@code echoload} from the course's shared tools; not part of this project).
  *
  * <ul>
- * <li>reference: {@link SelectEchoServer}, Netty's echo example, and a C epoll server; 64-byte
- *     request/response on 1, 50 and 500 connections, and 64 KiB bulk echo on one connection;
+ * <li>reference: {@link SelectEchoServer}, a minimal Netty echo server shaped like Netty's echo
+ *     example ({@code src/load/java/.../NettyEchoServer.java}, NIO transport, run from source
+ *     with {@code -Pload}), and a C epoll server; 64-byte request/response on 1, 50 and 500
+ *     connections ({@code rr50}: only 50), and 64 KiB bulk echo on one connection ({@code bulk});
  *     the median of several runs, the servers taking turns, because one run on a shared 2-core
- *     machine can be 30% off.</li>
+ *     machine can be 30% off, and each run's ratio to the Netty run beside it.</li>
  * <li>scaling (S-15): the selector, a platform thread per connection, a virtual thread per
  *     connection, and Netty; request/response on 10, 100, 1,000 and 5,000 connections, with the
  *     server's CPU time per request, resident memory and thread count.</li>
@@ -65,6 +67,7 @@ public final class LoadHarness {
         int seconds = 5;
         int repeat = 3;
         boolean quick = false;
+        int warmUp = 2;
         List<String> parts = new ArrayList<>(List.of("reference", "bulk", "scaling", "10k"));
         List<Integer> counts = List.of(10, 100, 1000, 5000);
         List<String> scalingServers = List.of("select", "platform-threads", "virtual-threads", "netty");
@@ -75,11 +78,12 @@ public final class LoadHarness {
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--repeat" -> repeat = Integer.parseInt(args[++i]);
                 case "--quick" -> quick = true;
+                case "--warm-up" -> warmUp = Integer.parseInt(args[++i]);
                 case "--only" -> parts = List.of(args[++i].split(","));
                 case "--connections" -> counts = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 case "--servers" -> scalingServers = List.of(args[++i].split(","));
                 default -> {
-                    System.err.println("usage: LoadHarness --tools DIR [--seconds N] [--repeat N] [--quick] [--only reference,bulk,scaling,10k] [--connections 1,10,...] [--servers select,platform-threads,virtual-threads,netty,blocking-01]");
+                    System.err.println("usage: LoadHarness --tools DIR [--seconds N] [--repeat N] [--quick] [--only reference,rr50,bulk,scaling,10k] [--warm-up N] [--connections 1,10,...] [--servers select,platform-threads,virtual-threads,netty,blocking-01]");
                     System.exit(2);
                 }
             }
@@ -89,10 +93,10 @@ public final class LoadHarness {
             System.exit(2);
         }
         LoadHarness harness = new LoadHarness(tools.toAbsolutePath(), quick ? 2 : seconds, quick ? 1 : repeat);
-        harness.warmUpSeconds = quick ? 1 : 2;
+        harness.warmUpSeconds = quick ? 1 : warmUp;
         harness.buildTools();
-        if (parts.contains("reference") || parts.contains("bulk")) {
-            harness.reference(parts.contains("reference"), parts.contains("bulk"));
+        if (parts.contains("reference") || parts.contains("rr50") || parts.contains("bulk")) {
+            harness.reference(parts.contains("reference"), parts.contains("rr50"), parts.contains("bulk"));
         }
         if (parts.contains("scaling")) {
             harness.scaling(counts, scalingServers);
@@ -126,15 +130,18 @@ public final class LoadHarness {
                 command.addAll(jvm);
                 command.addAll(List.of("sockets.select.SelectEchoServer", "--port", p));
             }
-            case "netty" -> {
+            case "netty" -> { // compiled from source at launch: the default build knows nothing of Netty
                 command.addAll(jvm);
-                command.addAll(List.of("-Dport=" + p, "io.netty.example.echo.EchoServer"));
+                command.addAll(List.of(Path.of("src", "load", "java", "sockets", "select", "NettyEchoServer.java").toString(), p));
             }
             case "platform-threads", "virtual-threads" -> {
                 command.addAll(jvm);
                 command.addAll(List.of("sockets.select.ThreadPerConnectionEchoServer", name.split("-")[0], p));
             }
-            case "c-epoll" -> command.addAll(List.of(work.resolve("echosrv").toString(), p));
+            // SIGPIPE ignored (inherited through exec): otherwise the C server dies when a bulk load
+            // generator exits mid-echo, and the next run of the same server finds nobody listening.
+            case "c-epoll" -> command.addAll(List.of("sh", "-c", "trap '' PIPE; exec \"$0\" \"$1\"",
+                    work.resolve("echosrv").toString(), p));
             case "blocking-01" -> { // lesson 01's one-client-at-a-time server, run from its source
                 command.addAll(List.of(java, "-Xms256m", "-Xmx2g"));
                 command.addAll(List.of(Path.of("..", "01-blocking-echo", "src", "main", "java", "sockets", "echo", "EchoServer.java")
@@ -145,11 +152,15 @@ public final class LoadHarness {
         return new Server(name, command);
     }
 
-    private void reference(boolean requestResponse, boolean bulk) throws Exception {
+    private void reference(boolean requestResponse, boolean rr50, boolean bulk) throws Exception {
         List<Load> loads = new ArrayList<>();
         if (requestResponse) {
             loads.add(new Load("rr 64 B × 1", List.of("rr", "1", "64")));
+        }
+        if (requestResponse || rr50) {
             loads.add(new Load("rr 64 B × 50", List.of("rr", "50", "64")));
+        }
+        if (requestResponse) {
             loads.add(new Load("rr 64 B × 500", List.of("rr", "500", "64")));
         }
         if (bulk) {
@@ -158,8 +169,8 @@ public final class LoadHarness {
         List<String> servers = List.of("select", "netty", "c-epoll");
         System.out.println("\n## Reference: select vs Netty vs C epoll (" + seconds + " s per run, median of "
                 + repeat + " runs, servers interleaved)\n");
-        System.out.println("| load | server | req/s or MB/s (median) | all runs | p99 µs (median) | ratio to Netty | ratio to C |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| load | server | req/s or MB/s (median) | all runs | p99 µs (median) | ratio to Netty | ratio to C | ratio to Netty, run by run: median (min–max) |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (Load load : loads) {
             Map<String, List<Double>> scores = new LinkedHashMap<>();
             Map<String, List<Double>> p99s = new LinkedHashMap<>();
@@ -174,9 +185,20 @@ public final class LoadHarness {
             }
             for (String name : servers) {
                 double median = median(scores.get(name));
-                System.out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", load.label(), name, fmt(median),
+                // Each run's ratio to the Netty run next to it: the load of a shared machine drifts
+                // between runs, and neighbours in time see nearly the same load.
+                List<Double> ratios = new ArrayList<>();
+                for (int run = 0; run < repeat; run++) {
+                    double mine = scores.get(name).get(run), netty = scores.get("netty").get(run);
+                    if (mine > 0 && netty > 0) { // 0: that run failed (its error is in results.json)
+                        ratios.add(mine / netty);
+                    }
+                }
+                System.out.printf("| %s | %s | %s | %s | %s | %s | %s | %s (%s–%s) |%n", load.label(), name, fmt(median),
                         scores.get(name).stream().map(LoadHarness::fmt).toList(), fmt(median(p99s.get(name))),
-                        fmt(median / median(scores.get("netty"))), fmt(median / median(scores.get("c-epoll"))));
+                        fmt(median / median(scores.get("netty"))), fmt(median / median(scores.get("c-epoll"))),
+                        ratios.isEmpty() ? "-" : fmt(median(ratios)), fmt(ratios.stream().min(Double::compare).orElse(0.0)),
+                        fmt(ratios.stream().max(Double::compare).orElse(0.0)));
             }
         }
     }

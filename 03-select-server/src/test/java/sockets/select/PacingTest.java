@@ -48,7 +48,7 @@ class PacingTest {
 
     @Test
     void a_client_draining_through_a_tiny_window_never_makes_the_queue_pass_the_high_water_mark_plus_one_read() throws Exception {
-        // The echo can leave only a few KiB per turn while reads bring 64 KiB. Once paused at the
+        // The echo can leave only a few KiB per turn while reads bring up to 256 KiB. Once paused at the
         // mark, the loop must wait until the queue is down to the low-water mark (a quarter): a
         // loop that resumed as soon as anything left would grow the queue by a read each turn.
         int highWater = 256 * 1024;
