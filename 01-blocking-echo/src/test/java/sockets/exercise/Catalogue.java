@@ -41,7 +41,8 @@ import sockets.cli.Wire;
  * </ul>
  *
  * <p>With {@code -Dcatalogue.repeat=N} each item is run N times and must give the same verdict
- * every time ({@code ./mvnw -pl LESSON verify -Pcatalogue-repeat}).
+ * every time ({@code ./mvnw -pl LESSON verify -Pcatalogue-repeat}). With {@code -Dcatalogue.only=REGEX}
+ * only the items whose {@code DIRECTORY/FILE} name contains a match run (to repeat a few items).
  */
 public final class Catalogue {
 
@@ -75,7 +76,9 @@ public final class Catalogue {
     public static List<Path> items(String directory, String... endings) throws IOException {
         Path dir = ROOT.resolve(directory);
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> Stream.of(endings).anyMatch(e -> f.toString().endsWith(e))).sorted().toList();
+            Pattern only = Pattern.compile(System.getProperty("catalogue.only", ""));
+            return files.filter(f -> Stream.of(endings).anyMatch(e -> f.toString().endsWith(e)))
+                    .filter(f -> only.matcher(directory + "/" + f.getFileName()).find()).sorted().toList();
         }
     }
 
@@ -108,7 +111,8 @@ public final class Catalogue {
             }
         }, POOL)).toList();
         return java.util.stream.IntStream.range(0, items.size()).mapToObj(i -> DynamicTest.dynamicTest(items.get(i).getParent().getFileName() + "/" + items.get(i).getFileName(), () -> {
-            Throwable t = outcomes.get(i).get(5, TimeUnit.MINUTES);
+            // Items queue for the pool, and each runs its stages repeat() times: the bound grows with both.
+            Throwable t = outcomes.get(i).get(5L * repeat(), TimeUnit.MINUTES);
             if (t != null) {
                 throw t;
             }
@@ -152,7 +156,9 @@ public final class Catalogue {
                 // The stage's traffic kills this server, but when its process exits is up to the scheduler,
                 // and the checker's probe right after the stage can come first. A whole checker run then
                 // reports it at the next stage's probe; a single stage cannot, so wait for the exit here.
-                problem = "gone: the server process exited during or after stage " + number + " (the probe had come first)"
+                // The same first line as the checker's own finding: the verdict is that the stage stopped the
+                // server, whichever of the two noticed it.
+                problem = Wire.GONE + "\n(the process exited during or after stage " + number + "; the probe had come first)"
                         + (problem == null ? "" : "\n" + problem);
             }
             return problem;
