@@ -217,7 +217,13 @@ public final class Catalogue {
     private static boolean has(String tool) {
         return TOOLS.computeIfAbsent(tool, t -> {
             try {
-                return new ProcessBuilder(t, "--version").redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
+                // A tool that starts is there. Waiting for its answer to --version is no test: on a loaded
+                // machine it took over 10 s, and half a catalogue was skipped as "no tool".
+                Process p = new ProcessBuilder(t, "--version").redirectErrorStream(true).start();
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+                return true;
             } catch (IOException e) {
                 return false;
             } catch (InterruptedException e) {
