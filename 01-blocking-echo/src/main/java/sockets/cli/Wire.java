@@ -87,16 +87,29 @@ public final class Wire {
         }
         // A server that accepted this stage's connections and now refuses them has died of this stage.
         if (session.connected.get() && !alive(target)) {
-            problem = "gone: the server accepted this stage's first connection and now accepts none: this stage's traffic stopped it"
-                    + " (an exception that escaped, or a process that exited)\n" + problem;
+            problem = GONE + "\n" + problem;
         }
         return problem + session.transcript() + "\nwhy:      " + stage.why();
     }
 
-    /** The verdict of a {@link #check} result: "pass", or its first line with every digit shown as {@code #}. */
+    /**
+     * The verdict of a {@link #check} result: "pass", its verdict word ("lost:", "stalled:", ...), or
+     * for anything else its first line with every number shown as {@code #}. The rest of the line is
+     * detail that the kernel's timing decides, not the server: how many of 12 MB came back before a
+     * close, and whether a close with unread data showed as end of stream, a reset or a broken pipe.
+     */
     public static String verdict(String problem) {
-        return problem == null ? "pass" : problem.lines().findFirst().orElse("").replaceAll("[0-9]", "#").strip();
+        if (problem == null) {
+            return "pass";
+        }
+        String first = problem.lines().findFirst().orElse("").strip();
+        java.util.regex.Matcher word = java.util.regex.Pattern.compile("^(stalled|lost|refused|backlog|gone|expected):").matcher(first);
+        return word.find() ? word.group() : first.replaceAll("[0-9]+", "#");
     }
+
+    /** The first line of a stage that stopped the server it checked. */
+    public static final String GONE = "gone: the server accepted this stage's first connection and now accepts none: this stage's traffic"
+            + " stopped it (an exception that escaped, or a process that exited)";
 
     /** True if something accepts a TCP connection at {@code target} within 2 s (the probe closes it at once). */
     public static boolean alive(InetSocketAddress target) {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import sockets.cli.AcrossTheLink;
 import sockets.cli.Programs;
 import sockets.cli.Wire;
+import sockets.cli.Wire.Failed;
 import sockets.cli.Wire.Peer;
 import sockets.cli.Wire.Session;
 import sockets.cli.Wire.Stage;
@@ -25,6 +26,8 @@ import sockets.cli.Wire.Stage;
 public final class Checker {
 
     private static final Duration PATIENCE = Duration.ofSeconds(5);
+    /** How long stage 2 waits to prove that an incomplete frame gets no answer. */
+    private static final Duration EARLY = Duration.ofSeconds(2);
 
     private Checker() {
     }
@@ -135,12 +138,36 @@ public final class Checker {
     private static void roundTrip(Session s, Peer c, byte[] body, boolean inPieces) throws Exception {
         byte[] sent = frame(body);
         if (inPieces) {
-            c.sendInPieces(sent);
+            // All but the body's tail first, then a pause to prove that no answer comes: a server that
+            // takes one read for the body can then only have read part of it, however late it runs,
+            // and answers now. Sent all at once, a server slow to read (a loaded machine) would find
+            // the whole frame there and pass with one read, now and then.
+            int cut = 4 + 1 + s.random().nextInt(body.length - 1);
+            c.sendInPieces(Arrays.copyOf(sent, cut));
+            expectNoAnswerYet(s, c, cut, sent.length);
+            c.sendInPieces(Arrays.copyOfRange(sent, cut, sent.length));
         } else {
             c.send(sent);
         }
         byte[] got = c.read(sent.length);
         s.expectSame(Wire.hex(sent), sent, got);
+    }
+
+    /** Nothing may come back while a frame is incomplete: waits {@link #EARLY} to prove "never". */
+    private static void expectNoAnswerYet(Session s, Peer c, int sent, int whole) throws IOException, Failed {
+        int patience = c.socket().getSoTimeout();
+        c.socket().setSoTimeout((int) EARLY.toMillis());
+        int first;
+        try {
+            first = c.socket().getInputStream().read();
+        } catch (java.net.SocketTimeoutException nothing) {
+            return; // what a server that waits for the whole frame does
+        } finally {
+            c.socket().setSoTimeout(patience);
+        }
+        s.note("c1 <- " + (first < 0 ? "end of stream" : "an answer") + " with " + (whole - sent) + " bytes of the frame still unsent");
+        throw new Failed(first < 0 ? "lost: the server closed the connection while the frame was incomplete (" + sent + " of " + whole + " bytes sent)"
+                : "expected: no answer until the frame's last byte is sent\ngot:      an answer after " + sent + " of its " + whole + " bytes");
     }
 
     public static void main(String[] args) {

@@ -112,7 +112,8 @@ public final class Catalogue {
             }
         }, POOL)).toList();
         return java.util.stream.IntStream.range(0, items.size()).mapToObj(i -> DynamicTest.dynamicTest(items.get(i).getParent().getFileName() + "/" + items.get(i).getFileName(), () -> {
-            Throwable t = outcomes.get(i).get(5, TimeUnit.MINUTES);
+            // Items queue for the pool, and each runs its stages repeat() times: the bound grows with both.
+            Throwable t = outcomes.get(i).get(5L * repeat(), TimeUnit.MINUTES);
             if (t != null) {
                 throw t;
             }
@@ -156,7 +157,9 @@ public final class Catalogue {
                 // The stage's traffic kills this server, but when its process exits is up to the scheduler,
                 // and the checker's probe right after the stage can come first. A whole checker run then
                 // reports it at the next stage's probe; a single stage cannot, so wait for the exit here.
-                problem = "gone: the server process exited during or after stage " + number + " (the probe had come first)"
+                // The same first line as the checker's own finding: the verdict is that the stage stopped the
+                // server, whichever of the two noticed it.
+                problem = Wire.GONE + "\n(the process exited during or after stage " + number + "; the probe had come first)"
                         + (problem == null ? "" : "\n" + problem);
             }
             return problem;
@@ -215,7 +218,13 @@ public final class Catalogue {
     private static boolean has(String tool) {
         return TOOLS.computeIfAbsent(tool, t -> {
             try {
-                return new ProcessBuilder(t, "--version").redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
+                // A tool that starts is there. Waiting for its answer to --version is no test: on a loaded
+                // machine it took over 10 s, and half a catalogue was skipped as "no tool".
+                Process p = new ProcessBuilder(t, "--version").redirectErrorStream(true).start();
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+                return true;
             } catch (IOException e) {
                 return false;
             } catch (InterruptedException e) {
