@@ -99,6 +99,23 @@ public final class Checker {
                             exchange(s, ("käse, " + rest).getBytes(StandardCharsets.UTF_8), true, UTF8_UPPER);
                             // Long (about 96 KiB) of 2- and 3-byte characters only: every read ends inside a character more often than not.
                             exchange(s, text(s, 40_000).getBytes(StandardCharsets.UTF_8), false, UTF8_UPPER);
+                        }),
+                new Stage(Wire.overANetwork("three requests of 20 to 120 KB, each sent in one write, answered whole"),
+                        "a short answer, or one that comes before the request has ended, means the server took one read for the whole"
+                                + " request: a network delivers a large write in 1,448-byte segments, in several reads, some a round trip"
+                                + " apart; read until end of stream, then answer", s -> {
+                            for (int i = 0; i < 3; i++) {
+                                // Odd sizes over TCP's first flight (10 segments, 14,480 bytes).
+                                byte[] request = new byte[20_001 + 2 * s.random().nextInt(50_000)];
+                                for (int b = 0; b < request.length; b++) {
+                                    request[b] = (byte) (b % 61 == 60 ? ' ' : 'a' + s.random().nextInt(26));
+                                }
+                                Peer c = s.connect(PATIENCE);
+                                c.sendOverANetwork(request);
+                                c.shutdownOutput();
+                                byte[] answer = c.readToEnd(request.length * 2 + 1024);
+                                s.expectSame("request " + (i + 1) + " in upper case, then end of stream", ASCII_UPPER.apply(request), answer);
+                            }
                         }));
     }
 
