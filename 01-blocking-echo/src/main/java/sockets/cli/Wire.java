@@ -676,11 +676,15 @@ public final class Wire {
      * plainly: a real (emulated) network only when the checker runs across the link.
      */
     public static String overANetwork(String what) {
+        return overANetwork(what, "writes paced like a 1,500-byte link at 10 Mbit/s");
+    }
+
+    /** The same, saying what stands in for the link over loopback ({@code loopback}). */
+    public static String overANetwork(String what, String loopback) {
         String server = System.getenv("LINK_SERVER");
         return "the same, over a network: " + what + (server != null && !server.isBlank()
                 ? " (across the link to " + server + ": the link's MTU, delay and loss split and space the segments)"
-                : " (over loopback, writes paced like a 1,500-byte link at 10 Mbit/s; run with --link mtu=1500,delay=25ms,loss=1%"
-                        + " --server 'COMMAND' for a real network)");
+                : " (over loopback, " + loopback + "; run with --link mtu=1500,delay=25ms,loss=1% --server 'COMMAND' for a real network)");
     }
 
     /** Up to 32 bytes as hex, with the count, and the text when it is printable. */

@@ -134,7 +134,55 @@ public final class Checker {
                                 got = "nothing within " + patience().toMillis() + " ms";
                             }
                             s.expect(got.startsWith("#77 "), "an answer to the request after the empty datagram", got);
+                        }),
+                new Stage(Wire.overANetwork("numbered datagrams of 1,400 to 8,000 bytes, around and above a 1,500-byte MTU",
+                                "where the MTU is 65,536 and nothing is fragmented or lost"),
+                        "an answer with the start of a request but not its end means the datagram was processed cut short: a datagram"
+                                + " larger than the link's MTU (1,472 bytes of payload on a 1,500-byte link) travels in IP fragments and"
+                                + " is delivered whole or not at all, so one recvfrom can return far more than one frame; size the buffer"
+                                + " for the largest datagram the protocol allows, and report and drop one that does not fit", s -> {
+                            DatagramSocket socket = s.datagrams(Duration.ofMillis(Math.min(500, patience().toMillis())));
+                            // Just under, at, and just over the largest unfragmented payload; two and up to six fragments.
+                            int[] sizes = {1_400, 1_472, 1_473, 2_960, 4_000 + s.random().nextInt(4_000)};
+                            for (int size : sizes) {
+                                long id = 1 + s.random().nextInt(1_000_000);
+                                String tail = " end-" + word(s);
+                                StringBuilder request = new StringBuilder("#" + id + " ");
+                                while (request.length() < size - tail.length()) {
+                                    request.append(request.length() % 9 == 0 ? ' ' : (char) ('a' + s.random().nextInt(26)));
+                                }
+                                request.append(tail);
+                                String got = answered(s, socket, id, ascii(request.toString()));
+                                String start = request.substring(0, 40);
+                                s.expect(!got.contains(start) || got.contains(tail), "an answer to the " + size + "-byte #" + id
+                                                + " that carries all of it, or none of it",
+                                        "an answer of " + got.length() + " bytes with the request's start but not its end: the datagram was"
+                                                + " processed cut short");
+                            }
                         }));
+    }
+
+    /**
+     * Sends {@code request} (numbered {@code id}) and returns its answer, sending it again up to five
+     * times when none comes: a link loses datagrams (a lost fragment loses the whole datagram);
+     * answers with another number (a late answer to an earlier repeat) are skipped.
+     */
+    private static String answered(Session s, DatagramSocket socket, long id, byte[] request) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            s.sendDatagram(socket, request);
+            try {
+                while (true) {
+                    String got = text(s.receiveDatagram(socket));
+                    if (got.startsWith("#" + id + " ")) {
+                        return got;
+                    }
+                }
+            } catch (SocketTimeoutException e) {
+                if (attempt == 6) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Sends one datagram and returns the server's next answer. */
