@@ -153,6 +153,9 @@ public final class Checker {
                                 }
                                 request.append(tail);
                                 String got = answered(s, socket, id, ascii(request.toString()));
+                                if (got == null) {
+                                    continue; // dropped, as a server whose datagrams are smaller may do
+                                }
                                 String start = request.substring(0, 40);
                                 s.expect(!got.contains(start) || got.contains(tail), "an answer to the " + size + "-byte #" + id
                                                 + " that carries all of it, or none of it",
@@ -163,26 +166,40 @@ public final class Checker {
     }
 
     /**
-     * Sends {@code request} (numbered {@code id}) and returns its answer, sending it again up to five
-     * times when none comes: a link loses datagrams (a lost fragment loses the whole datagram);
-     * answers with another number (a late answer to an earlier repeat) are skipped.
+     * Sends {@code request} (numbered {@code id}), then a small numbered request after it, and
+     * returns the answer to {@code request}; null if the server dropped it (the small one was
+     * answered and this one was not, three times in a row). With no answer at all it sends both
+     * again, up to six times: a link loses datagrams (a lost fragment loses the whole datagram).
+     * Answers with other numbers (late answers to earlier repeats) are skipped.
      */
     private static String answered(Session s, DatagramSocket socket, long id, byte[] request) throws Exception {
-        for (int attempt = 1; ; attempt++) {
+        int droppedInARow = 0;
+        for (int attempt = 1; attempt <= 6; attempt++) {
+            long after = id + 1_000_000;
             s.sendDatagram(socket, request);
+            s.sendDatagram(socket, ascii("#" + after + " after #" + id));
+            boolean afterAnswered = false;
             try {
                 while (true) {
                     String got = text(s.receiveDatagram(socket));
                     if (got.startsWith("#" + id + " ")) {
                         return got;
                     }
+                    if (got.startsWith("#" + after + " ")) {
+                        afterAnswered = true;
+                        break; // the server answers in order: request's answer, if any, came first
+                    }
                 }
             } catch (SocketTimeoutException e) {
-                if (attempt == 6) {
-                    throw e;
-                }
+                // neither answered in time: lost on the way, or a server that never answers
+            }
+            droppedInARow = afterAnswered ? droppedInARow + 1 : 0;
+            if (droppedInARow == 3) {
+                s.note("#" + id + " (" + request.length + " bytes) dropped three times while the request after it was answered: taken as dropped");
+                return null;
             }
         }
+        throw new SocketTimeoutException("no answer to #" + id + " (" + request.length + " bytes) or to the request after it in six tries");
     }
 
     /** Sends one datagram and returns the server's next answer. */
