@@ -104,6 +104,21 @@ public final class Checker {
                             next.send(message);
                             byte[] got = next.read(message.length);
                             s.expectSame(Wire.hex(message), message, got);
+                        }),
+                new Stage(Wire.overANetwork("four messages of 10 to 40 KB, each echoed whole"),
+                        "a short echo, or a connection closed after part of a message, means the server took one read for the client's"
+                                + " whole message: a network delivers a large write in 1,448-byte segments, in several reads, some a round"
+                                + " trip apart; echo every read and keep reading until the client closes",
+                        s -> {
+                            Peer c = s.connect(PATIENCE);
+                            for (int i = 0; i < 4; i++) {
+                                // Odd sizes well over one segment and over TCP's first flight (10 segments, 14,480 bytes).
+                                byte[] message = new byte[10_001 + 2 * s.random().nextInt(15_000)];
+                                s.random().nextBytes(message);
+                                c.sendOverANetwork(message);
+                                byte[] got = c.read(message.length);
+                                s.expectSame("message " + (i + 1) + " echoed: the same " + message.length + " bytes", message, got);
+                            }
                         }));
     }
 

@@ -132,6 +132,21 @@ public final class Checker {
                             sending.get(10, TimeUnit.SECONDS);
                             s.note("c1 sent 30 frames (" + sent.length + " bytes) in random pieces");
                             s.expectSame("the same " + sent.length + " bytes of frames", sent, got);
+                        }),
+                new Stage(Wire.overANetwork("five frames of 5 to 60 KB, each sent in one write and answered whole"),
+                        "a short, wrong or missing answer means the server took one read for a whole frame: a network delivers a frame"
+                                + " in 1,448-byte segments, in several reads, some a round trip apart; read the prefix, then read until"
+                                + " the body is complete (F-10)", s -> {
+                            Peer c = s.connect(PATIENCE);
+                            for (int i = 0; i < 5; i++) {
+                                // Odd sizes over one segment, most over TCP's first flight (10 segments, 14,480 bytes).
+                                byte[] body = new byte[5_001 + 2 * s.random().nextInt(27_500)];
+                                s.random().nextBytes(body);
+                                byte[] sent = frame(body);
+                                c.sendOverANetwork(sent);
+                                byte[] got = c.read(sent.length);
+                                s.expectSame("frame " + (i + 1) + " back: the same " + sent.length + " bytes, prefix and all", sent, got);
+                            }
                         }));
     }
 

@@ -439,6 +439,54 @@ public final class Wire {
             out.write(data);
         }
 
+        /**
+         * Sends {@code writes} as a program on a network would see them arrive. Across the link: each
+         * in one write, back to back; the link alone splits them into segments and spaces them (no
+         * pacing here). Over loopback, where one write arrives whole: each in {@link #SEGMENT}-byte
+         * pieces at 10 Mbit/s (1.16 ms apart), and a write one round trip (50 ms) after the one
+         * before, as TCP's Nagle rule holds a small write until the last one is acknowledged.
+         */
+        public void sendOverANetwork(byte[]... writes) throws IOException, Failed {
+            boolean link = acrossALink(session.target());
+            if (!link) {
+                socket.setTcpNoDelay(true); // each paced piece leaves at once
+            }
+            List<Integer> sizes = new ArrayList<>();
+            for (byte[] data : writes) {
+                sizes.add(data.length);
+            }
+            String how = sizes.size() + (sizes.size() == 1 ? " write of " : " writes of ") + sizes + " bytes"
+                    + (link ? ", each whole: the link splits them" : " in 1,448-byte pieces 1.16 ms apart (loopback, paced like a link)");
+            long sent = 0;
+            try {
+                for (int w = 0; w < writes.length; w++) {
+                    byte[] data = writes[w];
+                    if (link) {
+                        out.write(data);
+                        sent += data.length;
+                        continue;
+                    }
+                    if (w > 0) {
+                        LockSupport.parkNanos(ROUND_TRIP_NANOS);
+                    }
+                    for (int at = 0; at < data.length; at += SEGMENT) {
+                        if (at > 0) {
+                            LockSupport.parkNanos(SEGMENT_NANOS);
+                        }
+                        int n = Math.min(SEGMENT, data.length - at);
+                        out.write(data, at, n);
+                        out.flush();
+                        sent += n;
+                    }
+                }
+            } catch (SocketException e) {
+                session.note(name + " -> " + how + ": failed after " + sent + " bytes (" + e.getMessage() + ")");
+                throw new Failed("lost: " + name + " could send only " + sent + " of " + sizes.stream().mapToLong(Integer::longValue).sum()
+                        + " bytes: the server ended the connection in the middle of the message (" + e.getMessage() + ")");
+            }
+            session.note(name + " -> " + how);
+        }
+
         /** Sends {@code data} in random pieces down to single bytes, with short pauses so they arrive apart. */
         public void sendInPieces(byte[] data) throws IOException {
             List<Integer> sizes = new ArrayList<>();
@@ -807,6 +855,35 @@ public final class Wire {
             }
             return last;
         }
+     * True when this checker runs across lesson 06's link: the link sets {@code LINK_SERVER} for
+     * the programs it starts ({@code --link SPEC --server 'COMMAND'}), and the target is that address.
+     */
+    public static boolean acrossALink(InetSocketAddress target) {
+        String server = System.getenv("LINK_SERVER");
+        return server != null && target.getAddress() != null && server.equals(target.getAddress().getHostAddress());
+    }
+
+    /** The payload of one full TCP segment on a 1,500-byte link (1,500 - 20 IP - 20 TCP - 12 timestamp option). */
+    public static final int SEGMENT = 1448;
+    /** One {@link #SEGMENT} at 10 Mbit/s: the pace of loopback writes that stand in for a link. */
+    static final long SEGMENT_NANOS = SEGMENT * 8L * 1_000_000_000L / 10_000_000L;
+    /** A round trip on a link with 25 ms one-way delay: how long TCP holds a small second write for an ACK (Nagle). */
+    static final long ROUND_TRIP_NANOS = 50_000_000L;
+
+    /**
+     * The name of a lesson's last stage, "the same, over a network", with what it ran over said
+     * plainly: a real (emulated) network only when the checker runs across the link.
+     */
+    public static String overANetwork(String what) {
+        return overANetwork(what, "writes paced like a 1,500-byte link at 10 Mbit/s");
+    }
+
+    /** The same, saying what stands in for the link over loopback ({@code loopback}). */
+    public static String overANetwork(String what, String loopback) {
+        String server = System.getenv("LINK_SERVER");
+        return "the same, over a network: " + what + (server != null && !server.isBlank()
+                ? " (across the link to " + server + ": the link's MTU, delay and loss split and space the segments)"
+                : " (over loopback, " + loopback + "; run with --link mtu=1500,delay=25ms,loss=1% --server 'COMMAND' for a real network)");
     }
 
     /** Up to 32 bytes as hex, with the count, and the text when it is printable. */

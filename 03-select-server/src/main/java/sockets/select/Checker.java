@@ -171,6 +171,30 @@ public final class Checker {
                             echo(s, s.connect(PATIENCE), "newcomer\n".getBytes(), false);
                             // Once more: by now the server has surely seen the reset.
                             echo(s, steady, "and still here\n".getBytes(), false);
+                        }),
+                new Stage(Wire.overANetwork("three clients at once, three messages of 10 to 40 KB each, every one echoed whole"),
+                        "a short echo, or a connection closed after part of a message, means the server took one read for a client's"
+                                + " whole message: a network delivers a large write in 1,448-byte segments, over several readiness"
+                                + " events, some a round trip apart; echo what each read brings and keep the connection", s -> {
+                            List<Peer> clients = new ArrayList<>();
+                            for (int i = 0; i < 3; i++) {
+                                clients.add(s.connect(PATIENCE));
+                            }
+                            for (int round = 0; round < 3; round++) {
+                                List<byte[]> sent = new ArrayList<>();
+                                for (Peer c : clients) {
+                                    // Odd sizes well over one segment and over TCP's first flight (14,480 bytes).
+                                    byte[] message = new byte[10_001 + 2 * s.random().nextInt(15_000)];
+                                    s.random().nextBytes(message);
+                                    c.sendOverANetwork(message);
+                                    sent.add(message);
+                                }
+                                for (int i = 0; i < clients.size(); i++) {
+                                    byte[] got = clients.get(i).read(sent.get(i).length);
+                                    s.expectSame("c" + (i + 1) + "'s message " + (round + 1) + " echoed: the same " + sent.get(i).length
+                                            + " bytes", sent.get(i), got);
+                                }
+                            }
                         }));
     }
 

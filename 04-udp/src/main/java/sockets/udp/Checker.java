@@ -135,7 +135,72 @@ public final class Checker {
                                 got = "nothing within " + patience().toMillis() + " ms";
                             }
                             s.expect(got.startsWith("#77 "), "an answer to the request after the empty datagram", got);
+                        }),
+                new Stage(Wire.overANetwork("numbered datagrams of 1,400 to 8,000 bytes, around and above a 1,500-byte MTU",
+                                "where the MTU is 65,536 and nothing is fragmented or lost"),
+                        "an answer with the start of a request but not its end means the datagram was processed cut short: a datagram"
+                                + " larger than the link's MTU (1,472 bytes of payload on a 1,500-byte link) travels in IP fragments and"
+                                + " is delivered whole or not at all, so one recvfrom can return far more than one frame; size the buffer"
+                                + " for the largest datagram the protocol allows, and report and drop one that does not fit", s -> {
+                            DatagramSocket socket = s.datagrams(Duration.ofMillis(Math.min(500, patience().toMillis())));
+                            // Just under, at, and just over the largest unfragmented payload; two and up to six fragments.
+                            int[] sizes = {1_400, 1_472, 1_473, 2_960, 4_000 + s.random().nextInt(4_000)};
+                            for (int size : sizes) {
+                                long id = 1 + s.random().nextInt(1_000_000);
+                                String tail = " end-" + word(s);
+                                StringBuilder request = new StringBuilder("#" + id + " ");
+                                while (request.length() < size - tail.length()) {
+                                    request.append(request.length() % 9 == 0 ? ' ' : (char) ('a' + s.random().nextInt(26)));
+                                }
+                                request.append(tail);
+                                String got = answered(s, socket, id, ascii(request.toString()));
+                                if (got == null) {
+                                    continue; // dropped, as a server whose datagrams are smaller may do
+                                }
+                                String start = request.substring(0, 40);
+                                s.expect(!got.contains(start) || got.contains(tail), "an answer to the " + size + "-byte #" + id
+                                                + " that carries all of it, or none of it",
+                                        "an answer of " + got.length() + " bytes with the request's start but not its end: the datagram was"
+                                                + " processed cut short");
+                            }
                         }));
+    }
+
+    /**
+     * Sends {@code request} (numbered {@code id}), then a small numbered request after it, and
+     * returns the answer to {@code request}; null if the server dropped it (the small one was
+     * answered and this one was not, three times in a row). With no answer at all it sends both
+     * again, up to six times: a link loses datagrams (a lost fragment loses the whole datagram).
+     * Answers with other numbers (late answers to earlier repeats) are skipped.
+     */
+    private static String answered(Session s, DatagramSocket socket, long id, byte[] request) throws Exception {
+        int droppedInARow = 0;
+        for (int attempt = 1; attempt <= 6; attempt++) {
+            long after = id + 1_000_000;
+            s.sendDatagram(socket, request);
+            s.sendDatagram(socket, ascii("#" + after + " after #" + id));
+            boolean afterAnswered = false;
+            try {
+                while (true) {
+                    String got = text(s.receiveDatagram(socket));
+                    if (got.startsWith("#" + id + " ")) {
+                        return got;
+                    }
+                    if (got.startsWith("#" + after + " ")) {
+                        afterAnswered = true;
+                        break; // the server answers in order: request's answer, if any, came first
+                    }
+                }
+            } catch (SocketTimeoutException e) {
+                // neither answered in time: lost on the way, or a server that never answers
+            }
+            droppedInARow = afterAnswered ? droppedInARow + 1 : 0;
+            if (droppedInARow == 3) {
+                s.note("#" + id + " (" + request.length + " bytes) dropped three times while the request after it was answered: taken as dropped");
+                return null;
+            }
+        }
+        throw new SocketTimeoutException("no answer to #" + id + " (" + request.length + " bytes) or to the request after it in six tries");
     }
 
     /** Sends one datagram and returns the server's next answer. */

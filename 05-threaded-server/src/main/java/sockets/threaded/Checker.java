@@ -107,7 +107,53 @@ public final class Checker {
                             Peer silent = s.connect(PATIENCE);
                             registered(s, name(s, "patient"), "\n", false);
                             silent.socket().close();
+                        }),
+                new Stage(Wire.overANetwork("30 clients at once with 250-byte names in two writes, then a list of over 15 KB"),
+                        "a missing name means the server took one read for the whole name: a client that writes its name in two parts"
+                                + " (given name, then family name and newline) has them arrive a round trip apart on a network, where TCP"
+                                + " holds the small second write until the first is acknowledged; read up to the newline (T-06)", s -> {
+                            List<String> names = new ArrayList<>();
+                            for (int i = 0; i < 30; i++) {
+                                names.add(letters(s, 110 + s.random().nextInt(10)) + " " + name(s, letters(s, 110 + s.random().nextInt(10))));
+                            }
+                            List<CompletableFuture<String>> answers = new ArrayList<>();
+                            for (String name : names) {
+                                answers.add(CompletableFuture.supplyAsync(() -> {
+                                    try {
+                                        Peer c = s.connect(PATIENCE);
+                                        int space = name.indexOf(' ');
+                                        c.sendOverANetwork(name.substring(0, space).getBytes(StandardCharsets.UTF_8),
+                                                (name.substring(space) + "\n").getBytes(StandardCharsets.UTF_8));
+                                        byte[] answer = c.readToEnd(16 << 20);
+                                        JsonNode list = parse(s, answer);
+                                        return list.has(name) ? null : "a list without \"" + name + "\" (" + answer.length + " bytes, keys "
+                                                + list.propertyNames().stream().map(k -> k.length() > 24 ? k.substring(0, 24) + "..." : k).toList() + ")";
+                                    } catch (Exception e) {
+                                        return name + ": " + e.getMessage();
+                                    }
+                                }, Thread::startVirtualThread));
+                            }
+                            for (CompletableFuture<String> a : answers) {
+                                String problem = a.get(30, TimeUnit.SECONDS);
+                                s.expect(problem == null, "a JSON object with the key of each client's whole name", problem);
+                            }
+                            // The list now holds 30 entries of about 500 bytes: more than TCP's first flight (14,480 bytes).
+                            Peer reader = s.connect(PATIENCE);
+                            reader.sendOverANetwork((name(s, "reader") + "\n").getBytes(StandardCharsets.UTF_8));
+                            byte[] answer = reader.readToEnd(16 << 20);
+                            JsonNode list = parse(s, answer);
+                            List<String> missing = names.stream().filter(n -> !list.has(n)).toList();
+                            s.expect(answer.length > 15_000 && missing.isEmpty(), "a list of more than 15,000 bytes with all 30 names",
+                                    answer.length + " bytes, " + missing.size() + " of the 30 names missing");
                         }));
+    }
+
+    private static String letters(Session s, int n) {
+        StringBuilder w = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            w.append((char) ('a' + s.random().nextInt(26)));
+        }
+        return w.toString();
     }
 
     private static String name(Session s, String base) {

@@ -114,6 +114,23 @@ public final class Checker {
                             }
                             Peer.Owed owed = c.oweAtEnd(request, Duration.ofSeconds(2));
                             s.expectSame(owed.sent().length + " bytes in upper case, then end of stream", ASCII_UPPER.apply(owed.sent()), owed.got());
+                        }),
+                new Stage(Wire.overANetwork("three requests of 20 to 120 KB, each sent in one write, answered whole"),
+                        "a short answer, or one that comes before the request has ended, means the server took one read for the whole"
+                                + " request: a network delivers a large write in 1,448-byte segments, in several reads, some a round trip"
+                                + " apart; read until end of stream, then answer", s -> {
+                            for (int i = 0; i < 3; i++) {
+                                // Odd sizes over TCP's first flight (10 segments, 14,480 bytes).
+                                byte[] request = new byte[20_001 + 2 * s.random().nextInt(50_000)];
+                                for (int b = 0; b < request.length; b++) {
+                                    request[b] = (byte) (b % 61 == 60 ? ' ' : 'a' + s.random().nextInt(26));
+                                }
+                                Peer c = s.connect(PATIENCE);
+                                c.sendOverANetwork(request);
+                                c.shutdownOutput();
+                                byte[] answer = c.readToEnd(request.length * 2 + 1024);
+                                s.expectSame("request " + (i + 1) + " in upper case, then end of stream", ASCII_UPPER.apply(request), answer);
+                            }
                         }));
     }
 
