@@ -855,6 +855,9 @@ public final class Wire {
             }
             return last;
         }
+    }
+
+    /**
      * True when this checker runs across lesson 06's link: the link sets {@code LINK_SERVER} for
      * the programs it starts ({@code --link SPEC --server 'COMMAND'}), and the target is that address.
      */
