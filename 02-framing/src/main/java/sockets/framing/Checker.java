@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import sockets.cli.AcrossTheLink;
 import sockets.cli.Programs;
+import sockets.cli.Timeouts;
 import sockets.cli.Wire;
 import sockets.cli.Wire.Failed;
 import sockets.cli.Wire.Peer;
@@ -171,7 +172,7 @@ public final class Checker {
     /** Nothing may come back while a frame is incomplete: waits {@link #EARLY} to prove "never". */
     private static void expectNoAnswerYet(Session s, Peer c, int sent, int whole) throws IOException, Failed {
         int patience = c.socket().getSoTimeout();
-        c.socket().setSoTimeout((int) EARLY.toMillis());
+        c.socket().setSoTimeout(Timeouts.millis(EARLY));
         int first;
         try {
             first = c.socket().getInputStream().read();
