@@ -14,7 +14,7 @@ import sockets.cli.Programs;
  *
  * <p>Memory is bounded whatever the client does: above the high-water mark of unsent echo the
  * connection stops reading (so the client's own writes back up into its socket), and reads again
- * once the queue drains below a quarter of it. The most it holds is the mark plus one read.
+ * once the queue drains below a quarter of it. The most it holds is the mark plus one read buffer.
  */
 final class EchoConnection {
 
@@ -48,31 +48,32 @@ final class EchoConnection {
 
     // tag::on-readable[]
     void onReadable(ByteBuffer readBuffer) throws IOException {
+        // Take all the kernel holds (up to the buffer) before writing: a busy stream then costs
+        // one wake-up and one write per pass, not one per read.
         readBuffer.clear();
-        int n = channel.read(readBuffer);
+        int n = 0;
+        while (readBuffer.hasRemaining() && (n = channel.read(readBuffer)) > 0) {
+            lastProgress = System.nanoTime();
+        }
+        if (readBuffer.position() > 0) {
+            server.counters.moved(readBuffer.position(), 0);
+            readBuffer.flip();
+            if (pending.isEmpty()) {
+                write(readBuffer); // the usual case: the echo goes straight out, no copy
+            }
+            if (readBuffer.hasRemaining()) {
+                // The send buffer is full: keep the rest, in order, until the client reads.
+                pending.append(readBuffer);
+                server.counters.pending(pending.bytes(), pending.heapBytes());
+            }
+        }
         if (n == -1) {
             // The client will send no more. It may still be reading: finish its echo first.
             inputEnded = true;
             if (pending.isEmpty()) {
                 close();
-            } else {
-                updateInterest();
+                return;
             }
-            return;
-        }
-        if (n == 0) {
-            return;
-        }
-        lastProgress = System.nanoTime();
-        server.counters.moved(n, 0);
-        readBuffer.flip();
-        if (pending.isEmpty()) {
-            write(readBuffer); // the usual case: the echo goes straight out, no copy
-        }
-        if (readBuffer.hasRemaining()) {
-            // The send buffer is full: keep the rest, in order, until the client reads.
-            pending.append(readBuffer);
-            server.counters.pending(pending.bytes(), pending.heapBytes());
         }
         updateInterest();
     }
