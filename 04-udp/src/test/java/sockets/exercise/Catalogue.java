@@ -321,18 +321,58 @@ public final class Catalogue {
         }
         tests.sort(java.util.Comparator.comparingInt(m -> Integer.parseInt(m.getAnnotation(org.junit.jupiter.api.DisplayName.class)
                 .value().replaceFirst("\\..*", ""))));
+        List<Method> before = annotated(type, org.junit.jupiter.api.BeforeEach.class);
+        List<Method> after = annotated(type, org.junit.jupiter.api.AfterEach.class);
         for (Method m : tests) {
             m.setAccessible(true);
-            Object target = instance;
             stages.add(() -> {
+                // As JUnit runs it: a fresh instance per stage, its @BeforeEach first, its @AfterEach always.
+                Object target = constructor.newInstance();
+                Throwable failure = null;
                 try {
-                    m.invoke(target, m.getParameterCount() == 1 ? new Object[] {who} : new Object[0]);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
+                    for (Method b : before) {
+                        call(b, target, who);
+                    }
+                    call(m, target, who);
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                for (Method a : after) {
+                    try {
+                        call(a, target, who);
+                    } catch (Throwable t) {
+                        if (failure == null) {
+                            failure = t;
+                        } else {
+                            failure.addSuppressed(t); // the stage's own failure is the verdict
+                        }
+                    }
+                }
+                if (failure != null) {
+                    throw failure;
                 }
             });
         }
         return stages;
+    }
+
+    private static List<Method> annotated(Class<?> type, Class<? extends java.lang.annotation.Annotation> annotation) {
+        List<Method> methods = new ArrayList<>();
+        for (Method m : type.getDeclaredMethods()) {
+            if (m.isAnnotationPresent(annotation)) {
+                m.setAccessible(true);
+                methods.add(m);
+            }
+        }
+        return methods;
+    }
+
+    private static void call(Method m, Object target, Who who) throws Throwable {
+        try {
+            m.invoke(target, m.getParameterCount() == 1 ? new Object[] {who} : new Object[0]);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     private static Path compile(Path item, String stubPackage, String stubClass) throws IOException {

@@ -20,6 +20,8 @@ class CatalogueTest {
         return Stream.of(
                 Catalogue.servers(Checker.stages()),
                 Catalogue.solutions("half-close-client", "sockets.failure.exercises", "HalfCloseClient",
-                        "sockets.failure.exercises.HalfCloseClientStages")).flatMap(s -> s);
+                        "sockets.failure.exercises.HalfCloseClientStages"),
+                Catalogue.solutions("heartbeat", "sockets.failure.exercises", "Heartbeat",
+                        "sockets.failure.exercises.HeartbeatStages")).flatMap(s -> s);
     }
 }

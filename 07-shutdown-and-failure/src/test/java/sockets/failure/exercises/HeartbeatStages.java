@@ -100,9 +100,14 @@ class HeartbeatStages {
     void answersFirstPing(Who who) throws IOException {
         Reader reader = heartbeat(who, 1);
         byte[] buffer = new byte[16];
-        int n = reader.read(buffer);
-        check(n > 0 && pings.get() >= 1, "a quiet peer that answers ping 1 with \"pong\"", text(buffer, n) + " after " + pings.get() + " pings",
-                "\"pong\" (or its first bytes) after at least 1 ping", "after a silent interval, ping; any byte back means alive" + README);
+        try {
+            int n = reader.read(buffer);
+            check(n > 0 && pings.get() >= 1, "a quiet peer that answers ping 1 with \"pong\"", text(buffer, n) + " after " + pings.get() + " pings",
+                    "\"pong\" (or its first bytes) after at least 1 ping", "after a silent interval, ping; any byte back means alive" + README);
+        } catch (SocketTimeoutException e) {
+            throw Teach.failure("a quiet peer that answers ping 1 with \"pong\"", Teach.thrown(e) + " after " + pings.get() + " pings",
+                    "\"pong\"", "a silent interval is not death: ping, then wait again for the answer" + README);
+        }
     }
 
     @Test
@@ -147,7 +152,14 @@ class HeartbeatStages {
         byte[] buffer = new byte[16];
         reader.read(buffer); // answered at ping 1
         int before = pings.get();
-        int n = reader.read(buffer); // answered at its MISSES-th ping: the last one a fresh allowance has
+        int n;
+        try {
+            n = reader.read(buffer); // answered at its MISSES-th ping: the last one a fresh allowance has
+        } catch (SocketTimeoutException e) {
+            throw Teach.failure("a peer that answers ping 1, then ping " + (MISSES + 1) + " (the second read's " + MISSES + "rd)",
+                    Teach.thrown(e) + " after " + (pings.get() - before) + " more pings", "\"pong\" again",
+                    "misses count in a row: data resets the count for the next read" + README);
+        }
         check(n > 0, "a peer that answers ping 1, then ping " + (MISSES + 1) + " (the second read's " + MISSES + "rd)", text(buffer, n) + " after " + (pings.get() - before)
                 + " more pings", "\"pong\" again", "misses count in a row: data resets the count for the next read" + README);
     }
