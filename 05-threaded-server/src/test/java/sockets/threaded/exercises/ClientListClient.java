@@ -13,7 +13,8 @@ import sockets.exercise.NotWrittenYet;
  * complete (a newline, or a half-close); an answer of several KiB in many pieces (the seed reads
  * 1,024 bytes and gets half a JSON document, BUG-40); an answer over {@code maxBytes} refused with an
  * IOException rather than held; a server that never closes (the socket's read timeout must reach
- * the caller, not hang).
+ * the caller, not hang); characters split between the server's writes; an answer cut short by a
+ * reset (an IOException, not a shorter answer).
  */
 public final class ClientListClient {
 

@@ -55,14 +55,22 @@ class WholeAnswerStages {
         void answer(String name, OutputStream out) throws IOException;
     }
 
-    /** Runs one exchange against a server that reads the name then follows {@code script}. */
+    /** Runs one exchange against a server that reads the name then follows {@code script}, then closes. */
     private static String exchange(Who who, String name, Script script) throws Exception {
+        return exchange(who, name, script, false);
+    }
+
+    /** As above; with {@code reset}, the server's close sends a reset (RST) instead of end of stream (FIN). */
+    private static String exchange(Who who, String name, Script script, boolean reset) throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); Socket client = new Socket()) {
             CompletableFuture<String> served = CompletableFuture.supplyAsync(() -> {
                 try (Socket peer = listener.accept()) {
                     peer.setSoTimeout(2000);
                     String got = readName(peer.getInputStream());
                     script.answer(got, peer.getOutputStream());
+                    if (reset) {
+                        peer.setSoLinger(true, 0); // close() now resets the connection
+                    }
                     return got;
                 } catch (SocketTimeoutException e) {
                     return null; // the name never ended
@@ -238,5 +246,25 @@ class WholeAnswerStages {
                 got == null ? "null" : got.contains("\uFFFD") ? "text with U+FFFD replacement characters: a character was split between reads"
                         : got.length() + " characters", "the same JSON",
                 "a character can be 2 to 4 bytes and a read can end inside one: collect the bytes, decode once at the end" + README);
+    }
+    @Test
+    @Order(7)
+    @DisplayName("7. an answer cut short by a reset is an error, not a shorter answer")
+    void resetMidAnswer(Who who) throws Exception {
+        String whole = list("gwen", 3000);
+        byte[] half = whole.substring(0, whole.length() / 2).getBytes(StandardCharsets.UTF_8);
+        String got;
+        try {
+            got = exchange(who, "gwen", (name, out) -> {
+                out.write(half);
+                out.flush();
+            }, true);
+        } catch (IOException expected) {
+            return; // the reset reached the caller: whatever was read is not the answer
+        }
+        throw Teach.failure("name \"gwen\"; the server sends " + half.length + " bytes of a " + whole.length()
+                        + "-byte answer, then resets the connection (RST, no FIN)", got == null ? "null" : "a result of " + got.length() + " characters",
+                "an IOException (connection reset)", "only end of stream ends the answer; a reset means it was cut short,"
+                        + " and a caller must not take the part for the whole" + README);
     }
 }
