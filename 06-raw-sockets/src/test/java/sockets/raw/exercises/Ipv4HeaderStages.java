@@ -63,6 +63,18 @@ class Ipv4HeaderStages {
                 + (got.payload().length > 0 ? Integer.toHexString(got.payload()[0] & 0xFF) : "-");
     }
 
+    /** Parses a packet that is an IPv4 packet: refusing it is a failure that says why it was refused. */
+    private static Ipv4 accepted(Who who, byte[] packet, int offset) {
+        try {
+            return subject(who).parse(packet, offset);
+        } catch (MalformedPacketException e) {
+            String sent = packet.length > 64 ? hex(Arrays.copyOf(packet, 20)) + " and " + String.format("%,d", packet.length - 20) + " bytes of payload" : hex(packet);
+            throw Teach.failure(offset == 0 ? sent : sent + " at offset " + offset, "refused: " + e.getMessage(), "an Ipv4",
+                    "this is a well-formed IPv4 packet; a refusal of one usually means a field read wrongly: a byte of 0x80 or"
+                            + " more is negative in Java, mask it (& 0xFF) before you shift it or use it as a number" + README);
+        }
+    }
+
     private static void refused(Who who, byte[] packet, String expectedWhy) {
         refused(who, packet, 0, expectedWhy);
     }
@@ -87,22 +99,40 @@ class Ipv4HeaderStages {
     @DisplayName("1. a well-formed header: every field")
     void wellFormed(Who who) {
         byte[] p = packet(HEADER, 95);
-        Ipv4 got = subject(who).parse(p, 0);
+        Ipv4 got = accepted(who, p, 0);
         String expected = "IHL 20, total 115, TTL 64, protocol 17, 192.168.0.1 -> 192.168.0.199, checksum valid, payload 95 bytes from 0x14";
         String actual = describe(got);
         check(actual.equals(expected), hex(p), actual, expected, "the fields sit at fixed offsets, in network (big-endian) order" + README);
         // At offset 7 of a buffer, total length 291 (both of its bytes count): every field is read from the offset on.
         byte[] q = at(7, packet(BIG_AT_OFFSET, 271));
         expected = "IHL 20, total 291, TTL 5, protocol 6, 10.0.0.1 -> 10.0.0.2, checksum valid, payload 271 bytes from 0x14";
-        actual = describe(subject(who).parse(q, 7));
+        actual = describe(accepted(who, q, 7));
         check(actual.equals(expected), hex(q) + " at offset 7", actual, expected,
                 "every field is at offset + its position, and the total length is two bytes, the first one worth 256 each" + README);
         // A header and nothing else: 20 bytes, total length 20, is the smallest well-formed packet.
         byte[] bare = HexFormat.of().parseHex(HEADER_ONLY);
         expected = "IHL 20, total 20, TTL 255, protocol 1, 127.0.0.1 -> 127.0.0.1, checksum valid, payload 0 bytes from 0x-";
-        actual = describe(subject(who).parse(bare, 0));
+        actual = describe(accepted(who, bare, 0));
         check(actual.equals(expected), hex(bare), actual, expected,
                 "exactly 20 bytes with a total length of 20 is a whole packet with an empty payload: the limits are inclusive" + README);
+        // Every field with its top bit set: TTL 200, protocol 132 (SCTP), total length 35,000 (0x88b8,
+        // both bytes 0x80 or more). A Java byte of 0x80 or more is negative until it is masked.
+        byte[] high = withChecksum(packet("450088b800004000c884" + "0000" + "ac10fe01" + "c0a8c8fe", 35_000 - 20));
+        expected = "IHL 20, total 35000, TTL 200, protocol 132, 172.16.254.1 -> 192.168.200.254, checksum valid, payload 34980 bytes from 0x14";
+        actual = describe(accepted(who, high, 0));
+        check(actual.equals(expected), hex(Arrays.copyOf(high, 20)) + " and 34,980 bytes of payload", actual, expected,
+                "a byte of 0x80 or more is negative in Java: mask it (& 0xFF) before you shift it or use it as a number" + README);
+    }
+
+    /** The packet with its header checksum (bytes 10 and 11, over IHL * 4 bytes) filled in. */
+    private static byte[] withChecksum(byte[] packet) {
+        int ihl = (packet[0] & 0xF) * 4;
+        packet[10] = 0;
+        packet[11] = 0;
+        int sum = sockets.raw.InternetChecksum.of(packet, 0, ihl);
+        packet[10] = (byte) (sum >> 8);
+        packet[11] = (byte) sum;
+        return packet;
     }
 
     @Test
@@ -111,7 +141,7 @@ class Ipv4HeaderStages {
     void wrongChecksum(Who who) {
         byte[] p = packet(HEADER, 95);
         p[8] = 1; // TTL 1: the checksum no longer matches
-        Ipv4 got = subject(who).parse(p, 0);
+        Ipv4 got = accepted(who, p, 0);
         check(got != null && !got.checksumValid() && got.ttl() == 1, hex(p), String.valueOf(got),
                 "TTL 1, checksumValid false", "a sniffer shows damaged packets too; it must say which they are" + README);
     }
@@ -120,11 +150,17 @@ class Ipv4HeaderStages {
     @Order(3)
     @DisplayName("3. options: IHL 6 means a 24-byte header")
     void options(Who who) {
-        byte[] p = packet("46000020000040004011" + "0000" + "c0a80001c0a800c7" + "01010100", 8);
-        Ipv4 got = subject(who).parse(p, 0);
+        byte[] p = withChecksum(packet("46000020000040004011" + "0000" + "c0a80001c0a800c7" + "01010100", 8));
+        Ipv4 got = accepted(who, p, 0);
         check(got != null && got.headerLength() == 24 && got.payload().length == 8 && got.payload()[0] == 24, hex(p),
                 got == null ? "null" : "IHL " + got.headerLength() + ", payload " + got.payload().length + " bytes",
                 "IHL 24, payload 8 bytes starting at byte 24", "the payload starts after IHL * 4 bytes, not always at 20" + README);
+        check(got.checksumValid(), hex(p), "checksum wrong", "checksum valid",
+                "the checksum covers all IHL * 4 header bytes, the options too: summed over 20 bytes it looks wrong" + README);
+        p[23] ^= 0x01; // damage an option byte: only a sum over the whole header sees it
+        got = accepted(who, p, 0);
+        check(got != null && !got.checksumValid(), hex(p), got == null ? "null" : got.checksumValid() ? "checksum valid" : "checksum wrong",
+                "checksum wrong", "the checksum covers all IHL * 4 header bytes: a damaged option is a damaged header" + README);
     }
 
     @Test
@@ -161,7 +197,7 @@ class Ipv4HeaderStages {
     @DisplayName("6. a capture cut short: the payload is what is there")
     void cutShort(Who who) {
         byte[] p = packet(HEADER, 30); // the header says 115 bytes; only 50 were captured
-        Ipv4 got = subject(who).parse(p, 0);
+        Ipv4 got = accepted(who, p, 0);
         check(got != null && got.totalLength() == 115 && got.payload().length == 30, hex(p),
                 got == null ? "null" : "total " + got.totalLength() + ", payload " + got.payload().length + " bytes",
                 "total 115, payload 30 bytes", "a capture may keep only the first bytes of a packet; that is not malformed" + README);

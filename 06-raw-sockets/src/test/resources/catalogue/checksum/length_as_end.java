@@ -1,0 +1,24 @@
+// fails: 4 | sum only its bytes
+// Takes length for the end index: from offset it sums length - offset bytes, not length.
+package sockets.raw.exercises;
+
+public final class InternetChecksum {
+
+    private InternetChecksum() {
+    }
+
+    public static int of(byte[] data, int offset, int length) {
+        long sum = 0;
+        int i = offset;
+        for (; i + 1 < length; i += 2) {
+            sum += ((data[i] & 0xFF) << 8) | (data[i + 1] & 0xFF);
+        }
+        if (i < length) {
+            sum += (data[i] & 0xFF) << 8;
+        }
+        while ((sum >> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        }
+        return (int) (~sum & 0xFFFF);
+    }
+}
