@@ -120,19 +120,49 @@ class OutputQueueStages {
 
     @Test
     @Order(4)
-    @DisplayName("4. bytes() counts what is owed, across appends and writes")
+    @DisplayName("4. bytes() counts what is owed; bytes appended from a buffer's position, across chunks, go out whole")
     void counts(Who who) throws Exception {
         ExerciseAccess.Queue q = queue(who);
-        q.append(ByteBuffer.allocate(40_000));
-        q.append(ByteBuffer.allocate(30_000));
+        // The server appends its read buffer after a partial write: its position is past the bytes
+        // already sent. Both appends span chunks, and every byte differs from its neighbours.
+        byte[] one = pattern(40_000, 7);
+        byte[] two = pattern(30_000, 11);
+        q.append(ByteBuffer.wrap(one).position(1_000));
+        q.append(ByteBuffer.wrap(two));
         long afterAppends = q.bytes();
-        q.writeTo(Channel.withRoom(25_000));
+        Channel first = Channel.withRoom(25_000);
+        q.writeTo(first);
         long afterWrite = q.bytes();
-        q.writeTo(Channel.withRoom(1 << 20));
-        check(afterAppends == 70_000 && afterWrite == 45_000 && q.bytes() == 0,
-                "append 40000, append 30000, writeTo(a channel with room for 25000), writeTo(one with room for the rest)",
-                "bytes() " + afterAppends + ", " + afterWrite + ", " + q.bytes(), "70000, 45000, 0",
+        Channel rest = Channel.withRoom(1 << 20);
+        q.writeTo(rest);
+        check(afterAppends == 69_000 && afterWrite == 44_000 && q.bytes() == 0,
+                "append 40000 bytes from position 1000 (39000 owed), append 30000, writeTo(a channel with room for 25000), writeTo(one with room for the rest)",
+                "bytes() " + afterAppends + ", " + afterWrite + ", " + q.bytes(), "69000, 44000, 0",
                 "the server compares bytes() with its high-water mark to stop reading from a client that does not read" + README);
+        byte[] expected = new byte[69_000];
+        System.arraycopy(one, 1_000, expected, 0, 39_000);
+        System.arraycopy(two, 0, expected, 39_000, 30_000);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(first.taken.toByteArray());
+        out.write(rest.taken.toByteArray());
+        byte[] got = out.toByteArray();
+        int at = java.util.Arrays.mismatch(got, expected);
+        if (at != -1) {
+            boolean shortOrLong = at >= Math.min(got.length, expected.length);
+            check(false, "the same: 39000 bytes from position 1000 of the first buffer, then the 30000 of the second",
+                    shortOrLong ? got.length + " bytes, the same as far as they go" : "byte " + at + " is " + (got[at] & 0xFF) + " (of " + got.length + " bytes)",
+                    shortOrLong ? expected.length + " bytes" : "byte " + at + " is " + (expected[at] & 0xFF),
+                    "append takes the bytes from the buffer's position to its limit, across as many chunks as they fill, in order" + README);
+        }
+    }
+
+    /** {@code n} bytes whose values repeat only every 251 bytes, starting from a seed: a shifted or repeated run shows. */
+    private static byte[] pattern(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) ((i + seed) % 251);
+        }
+        return b;
     }
 
     @Test
