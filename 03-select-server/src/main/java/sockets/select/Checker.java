@@ -188,6 +188,39 @@ public final class Checker {
                                             + " bytes", sent.get(i), got);
                                 }
                             }
+                        }),
+                new Stage("a client that is owed nothing costs the server no CPU: no busy loop",
+                        "a server that keeps a processor busy while its only client is idle is woken for nothing, over and over: with a"
+                                + " selector, interest in writing (OP_WRITE, EVENT_WRITE, POLLOUT) left on when nothing is queued makes every"
+                                + " select return at once, because a socket with room in its send buffer is always writable (S-08); ask to"
+                                + " write only while output waits", s -> {
+                            ServerCpu.Found found = ServerCpu.find(s.target().getPort());
+                            // First a partial write: the server must queue echo, wait for room, and send it, so a
+                            // loop that asks to write and never stops asking is asking by the time c1 falls idle.
+                            Peer c = s.connect(PATIENCE, 16 * 1024);
+                            byte[] message = new byte[4 * 1024 * 1024 + s.random().nextInt(4096)];
+                            s.random().nextBytes(message);
+                            CompletableFuture<Void> sent = sendInBackground(c, message);
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300)); // c1 reads nothing yet: its 16 KiB window fills
+                            s.expectSame("the whole echo", message, c.read(message.length));
+                            sent.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                            s.note("c1 sent " + message.length + " bytes, read nothing for 300 ms, then read the whole echo; now it sends nothing");
+                            if (found.meter() == null) {
+                                s.note("CPU not measured: " + found.whyNot());
+                                return;
+                            }
+                            // Up to three measurements: one below a quarter of the spinning thread's CPU passes; a
+                            // spinning server measures about 1 every time, an idle one about 0 (a clock tick or two).
+                            for (int round = 1; round <= 3; round++) {
+                                ServerCpu.Reading r = ServerCpu.measure(found.meter(), Duration.ofMillis(400), Duration.ofSeconds(4));
+                                s.note("c1 idle, nothing owed: " + r.describe() + " (" + found.meter().what() + ")");
+                                if (r.ratio() < 0.25) {
+                                    return;
+                                }
+                            }
+                            s.expect(false, "a server that sleeps while c1 is idle and owed nothing: under a quarter of the CPU a spinning thread gets",
+                                    "busy: three measurements running, it used about as much CPU as a thread that never sleeps (the transcript has"
+                                            + " the figures): something in its loop returns at once, again and again");
                         }));
     }
 
