@@ -496,9 +496,32 @@ public final class Wire {
                 out.flush();
                 sizes.add(size);
                 at += size;
-                LockSupport.parkNanos(3_000_000);
+                if (!serverHasRead()) {
+                    LockSupport.parkNanos(3_000_000); // not visible here: a pause, so pieces usually arrive apart
+                }
             }
             session.note(name + " -> " + hex(data) + " in pieces of " + sizes + " bytes");
+        }
+
+        /**
+         * Waits until the server has read everything this client sent (its socket's receive queue
+         * in /proc/net/tcp is empty), so the next piece arrives as a read of its own however busy
+         * the machine is. False where that cannot be seen (another host or network namespace, or
+         * not Linux) or the server has not read within 100 ms (not accepted yet, or busy elsewhere).
+         */
+        private boolean serverHasRead() {
+            long deadline = System.nanoTime() + 100_000_000L;
+            do {
+                Queues.Pair q = Queues.read(session.target.getPort(), socket.getLocalPort());
+                if (q == null || q.server() == null) {
+                    return false;
+                }
+                if (q.server().rx() == 0 && (q.client() == null || q.client().tx() == 0)) {
+                    return true;
+                }
+                LockSupport.parkNanos(200_000);
+            } while (System.nanoTime() < deadline);
+            return false;
         }
 
         /**

@@ -81,6 +81,23 @@ public final class ServerStages {
             server.close();
             server.awaitStopped(Duration.ofSeconds(5));
         }
+        // Only after a stage that passed: a server that cannot be stopped keeps its port and threads for ever.
+        if (!serving.isDone()) {
+            try {
+                serving.get(1, TimeUnit.SECONDS); // after the 5 s awaitStopped has already waited
+            } catch (java.util.concurrent.TimeoutException stillServing) {
+                throw new AssertionError(String.join("\n",
+                        "sent:     stage " + number + " of the checker, " + stage.name() + " (passed), then close()",
+                        "got:      serve() did not return within 6 s of close()",
+                        "expected: serve() returns soon after close(), from any state (waiting for a client, reading, writing)",
+                        "why:      close() must end what serve() is blocked in (close the listening socket or channel, wake the"
+                                + " selector): a loop that catches that failure and tries again never stops",
+                        "read:     " + readme,
+                        replay(serve, checker, number)));
+            } catch (java.util.concurrent.ExecutionException ended) {
+                // it returned, with an exception: close() made its blocked call fail, which is how many servers stop
+            }
+        }
     }
 
     /** Reports a serve() that ended with an exception the way every stage failure is reported. */

@@ -41,12 +41,26 @@ public final class Checker {
                 new Stage("a name ended by shutting down the sending side gets the list too",
                         "a client that half-closes has said all it will say: the name is complete (E-14)",
                         s -> registered(s, name(s, "bob"), "", false)),
-                new Stage("a name sent in single-byte pieces is read whole",
-                        "one recv is not one message (T-06): read the name up to its newline", s -> {
-                            String name = name(s, "carol");
-                            JsonNode list = registered(s, name, "\n", true);
-                            s.expect(!list.has(name.substring(0, 1)) || name.length() == 1, "no entry for a piece of the name",
-                                    "an entry \"" + name.substring(0, 1) + "\"");
+                new Stage("a name sent in single-byte pieces, with quotes, a backslash and 2- to 4-byte characters, comes back exactly",
+                        "one recv is not one message (T-06): read the name up to its newline, then decode its bytes as UTF-8 once (a"
+                                + " character split between two reads is garbled if each read is decoded alone); write the list with a JSON"
+                                + " library or escape \" and \\ yourself", s -> {
+                            String ascii = name(s, "carol");
+                            String name = ascii + " \"Q\" \\ \u00dcn\u00efc\u00f8d\u00e9 \u65e5\u672c \ud83c\udf89";
+                            Peer c = s.connect(PATIENCE);
+                            c.sendInPieces((name + "\n").getBytes(StandardCharsets.UTF_8));
+                            byte[] answer = c.readToEnd(16 << 20);
+                            JsonNode list = parse(s, answer);
+                            s.expect(list.isObject(), "a JSON object", Wire.hex(answer));
+                            if (!list.has(name)) {
+                                String near = list.propertyNames().stream().filter(k -> k.startsWith(ascii)).findFirst().orElse(null);
+                                int at = near == null ? -1 : Math.max(0, java.util.Arrays.mismatch(near.toCharArray(), name.toCharArray()));
+                                s.expect(false, "the key \"" + name + "\" (" + name.getBytes(StandardCharsets.UTF_8).length + " bytes of UTF-8)",
+                                        near == null ? "no key starting \"" + ascii + "\": " + Wire.hex(answer)
+                                                : "the key \"" + near + "\", different from character " + at + " on (\""
+                                                        + name.substring(Math.min(at, name.length())) + "\" sent)");
+                            }
+                            s.expect(!list.has(name.substring(0, 1)), "no entry for a piece of the name", "an entry \"" + name.substring(0, 1) + "\"");
                         }),
                 new Stage("each entry has the client's name, and the address and port it connected from",
                         "the entry is {name, address, port} of the client's end of the connection (the peer's address, getpeername),"
@@ -102,11 +116,33 @@ public final class Checker {
                             s.expect(answer.length > 1024 && list.has(last), "a list of more than 1024 bytes with all 12 long names",
                                     answer.length + " bytes");
                         }),
-                new Stage("a client that sends nothing does not hold up the others",
-                        "one silent client must cost one thread (or one registration), never everyone's answers", s -> {
+                new Stage("a client that sends nothing does not hold up the others; a name over 256 bytes is refused, not listed",
+                        "one silent client must cost one thread (or one registration), never everyone's answers; a name has at most 256"
+                                + " bytes: a server that keeps any length lets one client fill its memory, and lists what it should refuse", s -> {
                             Peer silent = s.connect(PATIENCE);
                             registered(s, name(s, "patient"), "\n", false);
                             silent.socket().close();
+                            String tooLong = name(s, "x".repeat(290)); // 296 bytes with its suffix
+                            Peer c = s.connect(PATIENCE);
+                            c.send((tooLong + "\n").getBytes(StandardCharsets.UTF_8));
+                            c.shutdownOutput();
+                            byte[] answer;
+                            try {
+                                answer = c.readToEnd(16 << 20);
+                            } catch (Wire.Failed e) {
+                                if (!e.getMessage().startsWith("lost:")) {
+                                    throw e; // stalled: neither a refusal nor a close
+                                }
+                                answer = new byte[0]; // closed with a reset: refused without a word, which is allowed
+                            }
+                            String run = "x".repeat(40);
+                            s.expect(!new String(answer, StandardCharsets.UTF_8).contains(run),
+                                    "a refusal (a JSON error, or a close) for a name of " + tooLong.length() + " bytes",
+                                    "an answer with the name in it: " + Wire.hex(answer));
+                            JsonNode after = registered(s, name(s, "after"), "\n", false);
+                            String kept = after.propertyNames().stream().filter(k -> k.contains(run)).findFirst().orElse(null);
+                            s.expect(kept == null, "the next client's list without the refused name",
+                                    "an entry of " + (kept == null ? 0 : kept.getBytes(StandardCharsets.UTF_8).length) + " bytes for it");
                         }),
                 new Stage(Wire.overANetwork("30 clients at once with 250-byte names in two writes, then a list of over 15 KB"),
                         "a missing name means the server took one read for the whole name: a client that writes its name in two parts"

@@ -89,6 +89,16 @@ class CombinedFaultsTest {
 
     @Test
     @Tag("fix")
+    void aNameOutsideTheBasicPlane_escapedAsASurrogatePair_isReadAsTheSameName() throws Exception {
+        // What Python's json.dumps writes for a name with an emoji: the key escaped as \\ud83c\\udf89.
+        // Jackson 3.0.x could not read such a key from bytes (jackson-core #1541); 3.1 and later can.
+        String escaped = "{\"gwen \\ud83c\\udf89\": {\"name\": \"gwen \\ud83c\\udf89\", \"address\": \"127.0.0.1\", \"port\": 5}}";
+        assertThat(ClientListClient.parse(b(escaped)).has("gwen \ud83c\udf89")).isTrue();
+        assertThat(ClientListClient.parse(b("{\"gwen \ud83c\udf89\": {}}")).has("gwen \ud83c\udf89")).isTrue(); // the same, raw UTF-8
+    }
+
+    @Test
+    @Tag("fix")
     void silentServer_wholeAnswerDeadline_subMillisecondIsNotForever() {
         long start = System.nanoTime();
         assertThatThrownBy(() -> registerWith(null, Duration.ofNanos(1)))

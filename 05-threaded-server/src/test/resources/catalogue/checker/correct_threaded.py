@@ -1,17 +1,21 @@
 # passes
 # A correct client-list server: a thread per client, the name read up to its newline or the end of
-# stream, the entry from the peer's address (getpeername), the whole list sent, then close.
+# stream (at most 256 bytes, else a JSON error), the entry from the peer's address (getpeername), the whole list sent, then close.
 import json, socket, threading
 clients, lock = {}, threading.Lock()
 def serve(conn, peer):
     with conn:
         name = b""
-        while b"\n" not in name:
+        while b"\n" not in name and len(name) <= 256:
             chunk = conn.recv(1024)
             if not chunk:
                 break
             name += chunk
-        name = name.split(b"\n")[0].decode()
+        name = name.split(b"\n")[0]
+        if len(name) > 256:
+            conn.sendall(json.dumps({"error": "name longer than 256 bytes"}).encode())
+            return
+        name = name.decode()
         with lock:
             clients[name] = {"name": name, "address": peer[0], "port": peer[1]}
             answer = json.dumps(clients).encode()

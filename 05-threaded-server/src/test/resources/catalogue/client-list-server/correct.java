@@ -83,6 +83,11 @@ public final class ClientListServer implements Programs.Server {
         for (int b; name.size() <= 256 && (b = in.read()) >= 0 && b != '\n'; ) {
             name.write(b);
         }
+        if (name.size() > 256) {
+            client.getOutputStream().write("{\"error\": \"name longer than 256 bytes\"}".getBytes(StandardCharsets.UTF_8));
+            client.shutdownOutput();
+            return; // the caller closes the connection
+        }
         String text = name.toString(StandardCharsets.UTF_8);
         InetSocketAddress peer = (InetSocketAddress) client.getRemoteSocketAddress();
         String answer;

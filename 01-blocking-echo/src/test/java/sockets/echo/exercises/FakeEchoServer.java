@@ -18,12 +18,19 @@ final class FakeEchoServer {
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final Deque<Integer> pieces;
     private final int closeAfter;
+    private final boolean reset;
     private int echoed;
 
     /** @param closeAfter the server closes the connection after echoing this many bytes (-1: never) */
     FakeEchoServer(List<Integer> pieces, int closeAfter) {
+        this(pieces, closeAfter, false);
+    }
+
+    /** @param reset the connection ends with a reset ("Connection reset") instead of end of stream */
+    FakeEchoServer(List<Integer> pieces, int closeAfter, boolean reset) {
         this.pieces = new ArrayDeque<>(pieces);
         this.closeAfter = closeAfter;
+        this.reset = reset;
     }
 
     OutputStream toServer() {
@@ -63,6 +70,9 @@ final class FakeEchoServer {
             return 0;
         }
         if (closeAfter >= 0 && echoed >= closeAfter) {
+            if (reset) {
+                throw new java.net.SocketException("Connection reset"); // what a socket's stream throws after an RST
+            }
             return -1;
         }
         int piece = pieces.isEmpty() ? 1 << 20 : pieces.peekFirst();

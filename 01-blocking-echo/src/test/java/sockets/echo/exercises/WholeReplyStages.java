@@ -97,7 +97,7 @@ class WholeReplyStages {
 
     @Test
     @Order(5)
-    @DisplayName("5. a server that closes before the whole reply is an error, not a short reply")
+    @DisplayName("5. a server that closes or resets before the whole reply is an error, not a short reply")
     void closedEarly(Who who) throws IOException {
         FakeEchoServer server = new FakeEchoServer(List.of(3), 3);
         byte[] request = "hello".getBytes();
@@ -108,6 +108,17 @@ class WholeReplyStages {
         } catch (EOFException expected) {
             // right
         }
+        // The same, ended by a reset: the stream throws instead of ending, and that must reach the caller too.
+        FakeEchoServer resetting = new FakeEchoServer(List.of(3), 3, true);
+        byte[] got;
+        try {
+            got = subject(who).roundTrip(resetting.fromServer(), resetting.toServer(), request);
+        } catch (IOException expected) {
+            return; // right: EOFException or the reset itself
+        }
+        throw Teach.failure(hex(request) + "; the server echoed 3 bytes and reset the connection", hex(got),
+                "an IOException (the reset, or EOFException)",
+                "a reset in the middle of a reply is a broken connection too: catching it and returning what arrived hides it" + README);
     }
 
     @Test

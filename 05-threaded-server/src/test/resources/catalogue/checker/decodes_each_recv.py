@@ -1,0 +1,33 @@
+# fails: 3 | different from character
+# Decodes each recv() on its own (errors="replace" so nothing ever throws): a character whose bytes
+# are split between two reads becomes two or three U+FFFD. Otherwise a correct client-list server: a thread per client, the name read up to its newline or the end of
+# stream (at most 256 bytes, else a JSON error), the entry from the peer's address (getpeername), the whole list sent, then close.
+import json, socket, threading
+clients, lock = {}, threading.Lock()
+def serve(conn, peer):
+    with conn:
+        name = ""
+        while "\n" not in name and len(name.encode()) <= 256:
+            chunk = conn.recv(1024)
+            if not chunk:
+                break
+            name += chunk.decode("utf-8", errors="replace")
+        name = name.split("\n")[0]
+        if len(name.encode()) > 256:
+            conn.sendall(json.dumps({"error": "name longer than 256 bytes"}).encode())
+            return
+        with lock:
+            clients[name] = {"name": name, "address": peer[0], "port": peer[1]}
+            answer = json.dumps(clients).encode()
+        conn.sendall(answer)
+        conn.shutdown(socket.SHUT_WR)
+        while conn.recv(4096):
+            pass
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(128)
+print(s.getsockname()[1], flush=True)
+while True:
+    conn, peer = s.accept()
+    threading.Thread(target=serve, args=(conn, peer), daemon=True).start()

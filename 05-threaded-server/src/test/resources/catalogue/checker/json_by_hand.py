@@ -1,0 +1,35 @@
+# fails: 3 | expected: a complete JSON object
+# Writes the JSON by hand with string formatting: a name with a quote or a backslash makes the
+# whole list invalid JSON. Otherwise a correct client-list server: a thread per client, the name read up to its newline or the end of
+# stream (at most 256 bytes, else a JSON error), the entry from the peer's address (getpeername), the whole list sent, then close.
+import json, socket, threading
+clients, lock = {}, threading.Lock()
+def serve(conn, peer):
+    with conn:
+        name = b""
+        while b"\n" not in name and len(name) <= 256:
+            chunk = conn.recv(1024)
+            if not chunk:
+                break
+            name += chunk
+        name = name.split(b"\n")[0]
+        if len(name) > 256:
+            conn.sendall(json.dumps({"error": "name longer than 256 bytes"}).encode())
+            return
+        name = name.decode()
+        with lock:
+            clients[name] = {"name": name, "address": peer[0], "port": peer[1]}
+            answer = ("{" + ", ".join('"%s": {"name": "%s", "address": "%s", "port": %d}' % (k, v["name"], v["address"], v["port"])
+                                     for k, v in clients.items()) + "}").encode()
+        conn.sendall(answer)
+        conn.shutdown(socket.SHUT_WR)
+        while conn.recv(4096):
+            pass
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(128)
+print(s.getsockname()[1], flush=True)
+while True:
+    conn, peer = s.accept()
+    threading.Thread(target=serve, args=(conn, peer), daemon=True).start()

@@ -1,0 +1,30 @@
+# fails: 7 | a refusal (a JSON error, or a close)
+# Right in every way but one: it reads a name of any length, so one client can fill its memory,
+# and a name over the protocol's 256 bytes is listed. Otherwise a correct client-list server: a thread per client, the name read up to its newline or the end of
+# stream, the entry from the peer's address (getpeername), the whole list sent, then close.
+import json, socket, threading
+clients, lock = {}, threading.Lock()
+def serve(conn, peer):
+    with conn:
+        name = b""
+        while b"\n" not in name:
+            chunk = conn.recv(1024)
+            if not chunk:
+                break
+            name += chunk
+        name = name.split(b"\n")[0].decode()
+        with lock:
+            clients[name] = {"name": name, "address": peer[0], "port": peer[1]}
+            answer = json.dumps(clients).encode()
+        conn.sendall(answer)
+        conn.shutdown(socket.SHUT_WR)
+        while conn.recv(4096):
+            pass
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(128)
+print(s.getsockname()[1], flush=True)
+while True:
+    conn, peer = s.accept()
+    threading.Thread(target=serve, args=(conn, peer), daemon=True).start()

@@ -1,0 +1,145 @@
+// fails: 3 | different from character
+// Reads the name 64 bytes at a time and decodes each read on its own: a character whose bytes are
+// split between two reads turns into replacement characters.
+package sockets.threaded.exercises;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import sockets.cli.Programs;
+
+public final class ClientListServer implements Programs.Server {
+
+    private final ServerSocket listener;
+    private final Duration readTimeout;
+    private final int maxConnections;
+    private final PrintStream log;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Map<String, String> entries = new TreeMap<>();
+    private volatile boolean closed;
+
+    private ClientListServer(ServerSocket listener, Duration readTimeout, int maxConnections, PrintStream log) {
+        this.listener = listener;
+        this.readTimeout = readTimeout;
+        this.maxConnections = maxConnections;
+        this.log = log;
+    }
+
+    public static ClientListServer bind(InetSocketAddress address, Duration readTimeout, int maxConnections, PrintStream log)
+            throws IOException {
+        ServerSocket listener = new ServerSocket();
+        listener.bind(address, 4096);
+        return new ClientListServer(listener, readTimeout, maxConnections, log);
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) listener.getLocalSocketAddress();
+    }
+
+    @Override
+    public void serve() throws IOException {
+        Semaphore slots = new Semaphore(maxConnections);
+        try {
+            while (!closed) {
+                Socket client = listener.accept();
+                if (!slots.tryAcquire()) {
+                    client.close();
+                    continue;
+                }
+                Thread.ofVirtual().start(() -> {
+                    try (client) {
+                        handle(client);
+                    } catch (IOException e) {
+                        log.println("client failed: " + e.getMessage());
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        } catch (SocketException e) {
+            if (!closed) {
+                throw e;
+            }
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void handle(Socket client) throws IOException {
+        client.setSoTimeout((int) Math.max(1, readTimeout.toMillis()));
+        InputStream in = client.getInputStream();
+        StringBuilder decoded = new StringBuilder();
+        byte[] chunk = new byte[64];
+        for (int n; decoded.indexOf("\n") < 0 && decoded.length() <= 256 && (n = in.read(chunk)) >= 0; ) {
+            decoded.append(new String(chunk, 0, n, StandardCharsets.UTF_8)); // the mistake: decoded read by read
+        }
+        int newline = decoded.indexOf("\n");
+        ByteArrayOutputStream name = new ByteArrayOutputStream();
+        name.writeBytes((newline < 0 ? decoded.toString() : decoded.substring(0, newline)).getBytes(StandardCharsets.UTF_8));
+        if (name.size() > 256) {
+            client.getOutputStream().write("{\"error\": \"name longer than 256 bytes\"}".getBytes(StandardCharsets.UTF_8));
+            client.shutdownOutput();
+            return; // the caller closes the connection
+        }
+        String text = name.toString(StandardCharsets.UTF_8);
+        InetSocketAddress peer = (InetSocketAddress) client.getRemoteSocketAddress();
+        String answer;
+        synchronized (entries) {
+            entries.put(text, "{\"name\": " + quote(text) + ", \"address\": " + quote(peer.getAddress().getHostAddress())
+                    + ", \"port\": " + peer.getPort() + "}");
+            StringBuilder json = new StringBuilder("{");
+            for (Map.Entry<String, String> e : entries.entrySet()) {
+                json.append(json.length() > 1 ? ", " : "").append(quote(e.getKey())).append(": ").append(e.getValue());
+            }
+            answer = json.append("}").toString();
+        }
+        client.getOutputStream().write(answer.getBytes(StandardCharsets.UTF_8));
+        client.shutdownOutput();
+        try {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException ignored) { // the answer is out
+        }
+    }
+
+    private static String quote(String s) {
+        StringBuilder q = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                q.append('\\').append(c);
+            } else if (c < 0x20) {
+                q.append(String.format("\\u%04x", (int) c));
+            } else {
+                q.append(c);
+            }
+        }
+        return q.append('"').toString();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // nothing to do about it
+        }
+    }
+
+    @Override
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}
