@@ -1,4 +1,4 @@
-// Keeps what follows the delimiter, searches across reads, checks the limit: it must pass every stage.
+// Keeps what follows the delimiter, searches across reads, checks the limit (also on a line whose delimiter came in the same read): it must pass every stage.
 // passes
 package sockets.framing.exercises;
 
@@ -41,6 +41,9 @@ public final class DelimitedReader implements FrameReader {
         int searched = 0;
         while (true) {
             int at = indexOf(pending, Math.max(0, searched - delimiter.length + 1));
+            if (at > maxFrame) {
+                throw new FramingException("more than " + maxFrame + " bytes without a delimiter"); // even with the delimiter in the same read
+            }
             if (at >= 0) {
                 byte[] line = Arrays.copyOf(pending, at);
                 pending = Arrays.copyOfRange(pending, at + delimiter.length, pending.length);

@@ -41,6 +41,9 @@ public final class DelimitedReader implements FrameReader {
         int searched = 0;
         while (true) {
             int at = indexOf(pending, Math.max(0, searched - delimiter.length + 1));
+            if (at > maxFrame) {
+                throw new FramingException("more than " + maxFrame + " bytes without a delimiter");
+            }
             if (at >= 0) {
                 byte[] line = Arrays.copyOf(pending, at);
                 pending = Arrays.copyOfRange(pending, at + delimiter.length, pending.length);

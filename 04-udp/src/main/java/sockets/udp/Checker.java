@@ -31,7 +31,17 @@ public final class Checker {
     private Checker() {
     }
 
+    /** The stages for any server of the protocol, whose largest datagram the checker does not know. */
     public static List<Stage> stages() {
+        return stages(0);
+    }
+
+    /**
+     * The stages; with {@code limit} above 0 the server's largest datagram is known ({@code --max N}, or the
+     * exercise's 8,192), and stage 5 also sends a numbered datagram of exactly that size, which must be
+     * answered, and one of a byte more, which must not be.
+     */
+    public static List<Stage> stages(int limit) {
         return List.of(
                 new Stage("a datagram gets an answer, from the address it was sent to",
                         "a UDP server answers with sendto(reply, sender): the client's socket only accepts the server's address",
@@ -84,9 +94,12 @@ public final class Checker {
                                 }
                             }
                         }),
-                new Stage("a numbered datagram of 1,500 bytes is answered whole or dropped, and an oversized one does not stop the server",
+                new Stage("a numbered datagram of 1,500 bytes is answered whole or dropped, and an oversized one does not stop the server"
+                        + (limit > 0 ? "; one of exactly the limit, " + String.format("%,d", limit) + " bytes, is answered, one byte more is not" : ""),
                         "recvfrom cuts a datagram larger than its buffer short (a 1,024-byte buffer is a common choice): report and drop"
-                                + " it, never process the piece, and go on",
+                                + " it, never process the piece, and go on"
+                                + (limit > 0 ? "; only a buffer one byte larger than the limit tells a datagram of exactly the limit (allowed)"
+                                        + " from a longer one cut to fit (not allowed)" : ""),
                         s -> {
                             DatagramSocket socket = s.datagrams(patience());
                             long id = 1 + s.random().nextInt(1_000_000);
@@ -118,23 +131,33 @@ public final class Checker {
                                 got = text(s.receiveDatagram(socket));
                             }
                             s.expect(got.startsWith("#4242 "), "an answer to the small request that followed", "\"" + got + "\"");
+                            if (limit > 0) {
+                                atTheLimit(s, socket, limit);
+                            }
                         }),
-                new Stage("an empty datagram does not stop the server",
-                        "an empty datagram is a valid datagram (recvfrom returns 0, which for UDP is not end of stream)",
+                new Stage("an empty datagram or a malformed id does not stop the server",
+                        "an empty datagram is a valid datagram (recvfrom returns 0, which for UDP is not end of stream); a datagram"
+                                + " that only looks numbered (#abc, #12 with no space, 20 digits, more than a long holds) is a request"
+                                + " without an id, or one to drop: never an exception that ends the loop for every client",
                         s -> {
                             DatagramSocket socket = s.datagrams(patience());
-                            s.sendDatagram(socket, new byte[0]);
+                            List<byte[]> strange = List.of(new byte[0], ascii("#abc hello"), ascii("#12"), ascii("#99999999999999999999 x"),
+                                    ascii("#"), ascii("# 5 x"), ascii("#-5 x"));
+                            for (byte[] d : strange) {
+                                s.sendDatagram(socket, d);
+                            }
                             s.sendDatagram(socket, ascii("#77 after nothing"));
-                            String got;
+                            String got = "";
                             try {
-                                got = text(s.receiveDatagram(socket));
-                                if (!got.startsWith("#77 ")) {
+                                // each strange datagram may be answered (without an id) or not; the answer to #77 comes after them
+                                for (int i = 0; i <= strange.size() && !got.startsWith("#77 "); i++) {
                                     got = text(s.receiveDatagram(socket));
                                 }
                             } catch (SocketTimeoutException e) {
                                 got = "nothing within " + patience().toMillis() + " ms";
                             }
-                            s.expect(got.startsWith("#77 "), "an answer to the request after the empty datagram", got);
+                            s.expect(got.startsWith("#77 "), "an answer to the request after the empty datagram and the malformed ids"
+                                    + " (\"\", \"#abc hello\", \"#12\", \"#99999999999999999999 x\", \"#\", \"# 5 x\", \"#-5 x\")", got);
                         }),
                 new Stage(Wire.overANetwork("numbered datagrams of 1,400 to 8,000 bytes, around and above a 1,500-byte MTU",
                                 "where the MTU is 65,536 and nothing is fragmented or lost"),
@@ -203,6 +226,36 @@ public final class Checker {
         throw new SocketTimeoutException("no answer to #" + id + " (" + request.length + " bytes) or to the request after it in six tries");
     }
 
+    /**
+     * Stage 5 with a known limit: a numbered datagram of exactly {@code limit} bytes must be answered, one of
+     * {@code limit + 1} must not (it was either processed cut to a buffer of the limit, or the limit is not kept).
+     */
+    private static void atTheLimit(Session s, DatagramSocket socket, int limit) throws Exception {
+        long atId = 1 + s.random().nextInt(1_000_000);
+        String got = answered(s, socket, atId, numbered(s, atId, limit));
+        s.expect(got != null, "an answer to #" + atId + ", a datagram of exactly " + String.format("%,d", limit)
+                        + " bytes: the limit, allowed",
+                "no answer, three times, while the request after it was answered: a datagram of exactly the limit was dropped as"
+                        + " oversized (a buffer of exactly the limit comes back full for it too: make the buffer one byte larger and"
+                        + " drop only what fills it)");
+        long overId = atId + 1 + s.random().nextInt(1000);
+        got = answered(s, socket, overId, numbered(s, overId, limit + 1));
+        s.expect(got == null, "no answer to #" + overId + ", a datagram of " + String.format("%,d", limit + 1) + " bytes: one byte"
+                        + " over the limit, reported and dropped",
+                "an answer, \"" + (got == null ? "" : got.substring(0, Math.min(60, got.length()))) + "\": the datagram was processed,"
+                        + " cut by the kernel to the size of your buffer without a word (receive into maxDatagram + 1 bytes; a full"
+                        + " buffer means too large), or the server's limit is not " + String.format("%,d", limit) + " bytes");
+    }
+
+    /** A numbered request of exactly {@code size} bytes: {@code #ID } and letters. */
+    private static byte[] numbered(Session s, long id, int size) {
+        StringBuilder request = new StringBuilder("#" + id + " ");
+        while (request.length() < size) {
+            request.append((char) ('a' + s.random().nextInt(26)));
+        }
+        return ascii(request.toString());
+    }
+
     /** Sends one datagram and returns the server's next answer. */
     private static byte[] exchange(Session s, DatagramSocket socket, byte[] request) throws Exception {
         s.sendDatagram(socket, request);
@@ -233,7 +286,18 @@ public final class Checker {
             Programs.exit(acrossTheLink);
             return;
         }
-        Programs.exit(Wire.main("04-udp/run Checker", "Checks a UDP request/reply server; exit 0 only if every stage passes.",
-                args, stages(), System.out, System.err));
+        // --max N: the server's largest datagram, when known; stage 5 then checks exactly N and N + 1 bytes
+        List<String> rest = new ArrayList<>(List.of(args));
+        int limit = 0;
+        int at = rest.indexOf("--max");
+        if (at >= 0 && at + 1 < rest.size() && rest.get(at + 1).matches("[0-9]{1,5}") && Integer.parseInt(rest.get(at + 1)) >= 16
+                && Integer.parseInt(rest.get(at + 1)) < 65_507) {
+            limit = Integer.parseInt(rest.get(at + 1));
+            rest.subList(at, at + 2).clear();
+        }
+        Programs.exit(Wire.main("04-udp/run Checker", "Checks a UDP request/reply server; exit 0 only if every stage passes."
+                        + "\n--max N: the server takes datagrams of up to N bytes (16 to 65,506); stage 5 then checks that exactly N is"
+                        + " answered and N + 1 is not.",
+                rest.toArray(String[]::new), stages(limit), System.out, System.err));
     }
 }

@@ -38,6 +38,13 @@ class CheckerTest {
         ServerStages.checkerPasses(UdpServer.bind(anyPort(), true, 1024, QUIET), Checker.stages());
     }
 
+    /** With the limit known (--max N), stage 5 also sends exactly N bytes (answered) and N + 1 (dropped): the lesson's server keeps both. */
+    @Test
+    void the_checker_with_a_known_limit_passes_the_lessons_server_at_8192_and_at_1024() throws Exception {
+        ServerStages.checkerPasses(UdpServer.bind(anyPort(), false, 8192, QUIET), Checker.stages(8192));
+        ServerStages.checkerPasses(UdpServer.bind(anyPort(), true, 1024, QUIET), Checker.stages(1024));
+    }
+
     @Test
     void a_target_that_is_not_host_and_port_is_a_usage_error_and_nothing_listening_fails_every_stage() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -15,17 +15,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import sockets.cli.Programs;
 import sockets.udp.Datagrams;
 
 public final class UdpServer implements Programs.Server {
 
-    private static final byte[] REPLY = "Got your message!".getBytes(StandardCharsets.US_ASCII);
     private final DatagramChannel channel;
     private final int maxDatagram;
     private final PrintStream log;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
+    private final AtomicLong processed = new AtomicLong();
     private final Map<String, byte[]> replies = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
@@ -86,9 +87,19 @@ public final class UdpServer implements Programs.Server {
     private byte[] replyTo(SocketAddress from, byte[] request) {
         long id = Datagrams.requestId(request);
         if (id < 0) {
-            return REPLY;
+            return process(request);
         }
-        return replies.computeIfAbsent(from + "#" + id, k -> Datagrams.withId(id, REPLY));
+        return replies.computeIfAbsent(from + "#" + id, k -> Datagrams.withId(id, process(request)));
+    }
+
+    /** The work a request asks for: counted; call it once per request, never for a repeat. */
+    private byte[] process(byte[] request) {
+        processed.incrementAndGet();
+        return "Got your message!".getBytes(StandardCharsets.US_ASCII);
+    }
+
+    long processed() {
+        return processed.get();
     }
 
     @Override

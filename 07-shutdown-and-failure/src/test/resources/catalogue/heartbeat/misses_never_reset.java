@@ -27,7 +27,7 @@ public final class Heartbeat {
     private int misses;
 
     public int read(byte[] buffer) throws IOException {
-        socket.setSoTimeout((int) interval.toMillis());
+        socket.setSoTimeout((int) Math.max(1, interval.toMillis()));
         InputStream in = socket.getInputStream();
         for (; ; misses++) {
             try {

@@ -25,7 +25,7 @@ public final class Heartbeat {
     }
 
     public int read(byte[] buffer) throws IOException {
-        socket.setSoTimeout((int) interval.toMillis());
+        socket.setSoTimeout((int) Math.max(1, interval.toMillis()));
         InputStream in = socket.getInputStream();
         for (int misses = 0; ; misses++) {
             try {

@@ -11,12 +11,13 @@ import sockets.framing.FrameReader;
  * does not include the delimiter.
  *
  * <p>What the stages ask, in order: a line in one read; a line that comes one byte per read; two
- * lines in one read (the second must not be lost); a two-byte delimiter split between two reads;
- * more than {@code maxFrame} bytes without a delimiter refused, with at most
+ * lines in one read (the second must not be lost); a delimiter split between two reads (two or
+ * four bytes long), or right after a stray {@code \r}; more than {@code maxFrame} bytes without a
+ * delimiter refused, even when the delimiter follows in the same read, with at most
  * {@code maxFrame + delimiter.length} bytes held ({@link sockets.framing.FramingException}); the
- * stream ending inside a frame ({@link sockets.framing.TruncatedFrameException}); a read timeout in
- * the middle of a line that loses nothing. {@code readFrame} returns null when the stream ends
- * between frames.
+ * stream ending inside a frame ({@link sockets.framing.TruncatedFrameException}); a read timeout, in
+ * the middle of a line or before it, that reaches the caller and loses nothing; bytes that are not
+ * text, returned as they came. {@code readFrame} returns null when the stream ends between frames.
  */
 public final class DelimitedReader implements FrameReader {
 

@@ -10,10 +10,12 @@ import sockets.framing.FrameReader;
  * that start with their length, 4 bytes big-endian unsigned, then that many bytes.
  *
  * <p>What the stages ask, in order: a frame in one read; a frame whose prefix and body come one
- * byte per read; two frames in one read; a frame over {@code maxFrame} refused before anything is
- * allocated for it ({@link sockets.framing.FramingException}); the stream ending inside a frame
- * ({@link sockets.framing.TruncatedFrameException}); a read timeout in the middle of a frame that
- * loses nothing; an empty frame. {@code readFrame} returns null when the stream ends between frames.
+ * byte per read; two frames in one read, each in an array of its own; a frame over {@code maxFrame}
+ * (whatever the reader was built with) refused before anything is allocated for it
+ * ({@link sockets.framing.FramingException}); the stream ending inside a frame
+ * ({@link sockets.framing.TruncatedFrameException}); a read timeout, in the body, in the prefix or
+ * before a frame, that reaches the caller and loses nothing; an empty frame. {@code readFrame}
+ * returns null when the stream ends between frames.
  *
  * <p>Useful: {@code FramingException.tooLarge(announced, max)} and
  * {@code new TruncatedFrameException(what, bytesSoFar)}.

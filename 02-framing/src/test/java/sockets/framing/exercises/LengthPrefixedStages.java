@@ -32,7 +32,11 @@ class LengthPrefixedStages {
     private static final int LIMIT = 1024;
 
     private static FrameReader reader(Who who, InputStream in) {
-        return who.pick(() -> new LengthPrefixedReader(in, LIMIT), () -> new sockets.framing.LengthPrefixedReader(in, LIMIT), null);
+        return reader(who, in, LIMIT);
+    }
+
+    private static FrameReader reader(Who who, InputStream in, int limit) {
+        return who.pick(() -> new LengthPrefixedReader(in, limit), () -> new sockets.framing.LengthPrefixedReader(in, limit), null);
     }
 
     static byte[] frame(String text) {
@@ -81,20 +85,29 @@ class LengthPrefixedStages {
 
     @Test
     @Order(3)
-    @DisplayName("3. two frames in one read")
+    @DisplayName("3. two frames in one read, and a frame returned stays as it was")
     void twoInOneRead(Who who) throws IOException {
-        byte[] sent = concat(frame("first"), frame("second"));
+        byte[] sent = concat(frame("first"), frame("later"));
         Script in = Script.pieces(sent);
         FrameReader reader = reader(who, in);
-        expectFrame(reader, in, sent, "first", "the first frame is the first 4 + 5 bytes");
-        expectFrame(reader, in, sent, "second",
+        byte[] first = reader.readFrame();
+        byte[] expected = "first".getBytes(StandardCharsets.UTF_8);
+        check(first != null && Arrays.equals(first, expected), hex(sent) + ", " + in.shape(),
+                first == null ? "null (end of stream)" : hex(first), hex(expected), "the first frame is the first 4 + 5 bytes" + README);
+        expectFrame(reader, in, sent, "later",
                 "bytes read past the end of a frame are the start of the next one: keep them (F-09)");
+        // A reader that reuses its array for the next frame of the same length changes a frame the caller still holds.
+        int at = Arrays.mismatch(first, expected);
+        check(at < 0, hex(sent) + ", " + in.shape() + "; the first frame looked at again after the second was read",
+                hex(first) + ", first difference at byte " + at, hex(expected) + ", as it was when it was returned",
+                "a frame returned belongs to the caller: give each frame a new array, never one the reader fills again"
+                        + " (the two frames have the same length, 5)" + README);
     }
 
     @Test
     @Order(4)
-    @DisplayName("4. a frame over the limit is refused before anything is allocated for it")
-    void overTheLimit(Who who) {
+    @DisplayName("4. a frame over the reader's limit is refused before anything is allocated for it; a large frame under it is read")
+    void overTheLimit(Who who) throws IOException {
         byte[] sent = {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 'x'};
         Script in = Script.pieces(sent);
         String why = "a peer can announce 2 GiB and send nothing: allocating first is a denial of service" + README;
@@ -110,6 +123,31 @@ class LengthPrefixedStages {
             }
             throw Teach.failure(hex(sent) + ", limit " + LIMIT, thrown(e), "FramingException (frame too large)", why);
         }
+        // The limit is the maxFrame the reader was built with, not a constant: 16 refuses 17 bytes,
+        // 4096 takes 2000, 1 MiB takes 100,000 (above 65,535, so a 16-bit length is not enough).
+        String limitWhy = "the limit is the maxFrame given to the constructor, whatever its value: compare the announced"
+                + " length with that field, not with a constant of your own";
+        expectRefused(who, 16, ByteBuffer.allocate(4 + 17).putInt(17).put(new byte[17]).array(), limitWhy);
+        expectUnderLimit(who, 4096, 2000, limitWhy);
+        expectUnderLimit(who, 1 << 20, 100_000, limitWhy + "; the prefix has 32 bits, so lengths of 65,536 and more are real");
+    }
+
+    /** A frame of {@code length} random bytes, in reads of 4093, must come back whole from a reader built with {@code limit}. */
+    private static void expectUnderLimit(Who who, int limit, int length, String why) throws IOException {
+        byte[] body = new byte[length];
+        new java.util.Random(length).nextBytes(body);
+        byte[] sent = ByteBuffer.allocate(4 + length).putInt(length).put(body).array();
+        Script in = Script.every(4093, sent);
+        String what = "a frame of " + length + " random bytes, limit " + limit + " (maxFrame), " + in.shape();
+        byte[] got;
+        try {
+            got = reader(who, in, limit).readFrame();
+        } catch (FramingException e) {
+            throw Teach.failure(what, thrown(e), "the same " + length + " bytes: " + length + " is under the limit " + limit, why + README);
+        }
+        int at = got == null ? -1 : Arrays.mismatch(got, body);
+        check(got != null && at < 0, what, got == null ? "null" : hex(got) + (at >= 0 ? ", first difference at byte " + at : ""),
+                "the same " + length + " bytes", why + README);
     }
 
     @Test
@@ -139,7 +177,7 @@ class LengthPrefixedStages {
 
     @Test
     @Order(6)
-    @DisplayName("6. a read timeout in the middle of a frame loses nothing")
+    @DisplayName("6. a read timeout, in the body, in the prefix or before a frame, reaches the caller and loses nothing")
     void timeoutKeepsBytes(Who who) throws IOException {
         byte[] sent = frame("patience");
         Script in = Script.pieces(Arrays.copyOf(sent, 2), Arrays.copyOfRange(sent, 2, 7), Script.TIMEOUT, Arrays.copyOfRange(sent, 7, sent.length));
@@ -159,6 +197,40 @@ class LengthPrefixedStages {
             throw Teach.failure(hex(sent) + ", " + in.shape(), e.getClass().getSimpleName() + ": " + e.getMessage(),
                     hex("patience".getBytes(StandardCharsets.UTF_8)), why + README);
         }
+        // Inside the prefix: in.readNBytes(prefix, 0, 4) loops, but a timeout inside it loses the count of bytes it had read.
+        byte[] waiting = frame("waiting");
+        timeoutThenFrame(who, "waiting", Script.pieces(Arrays.copyOf(waiting, 2), Script.TIMEOUT, Arrays.copyOfRange(waiting, 2, waiting.length)),
+                "2 bytes of the 4-byte prefix then a read timeout",
+                "a timeout can come inside the prefix too: the 2 prefix bytes already read must stay in fields of the reader;"
+                        + " readNBytes(prefix, 0, 4) loses them when it is interrupted (keep your own count of prefix bytes)");
+        // Before any byte: an idle peer is not a closed one.
+        byte[] idle = frame("idle");
+        timeoutThenFrame(who, "idle", Script.pieces(Script.TIMEOUT, idle), "a read timeout before any byte of a frame",
+                "a timeout with nothing read means only that nothing came in time: the peer is idle, not gone; let the"
+                        + " SocketTimeoutException reach the caller (null is only for the end of the stream)");
+    }
+
+    /** The first readFrame must throw the scripted timeout, the second must return {@code text}. */
+    private static void timeoutThenFrame(Who who, String text, Script in, String before, String why) throws IOException {
+        byte[] sent = frame(text);
+        FrameReader reader = reader(who, in);
+        try {
+            byte[] got = reader.readFrame();
+            throw Teach.failure(before + " (" + hex(sent) + ", " + in.shape() + ")", got == null ? "null (end of stream)" : hex(got),
+                    "SocketTimeoutException", "the timeout must reach the caller; " + why + README);
+        } catch (SocketTimeoutException expected) {
+            // the caller may send a heartbeat, then read again
+        }
+        byte[] got;
+        try {
+            got = reader.readFrame();
+        } catch (IOException e) {
+            throw Teach.failure(before + ", then the rest (" + hex(sent) + ", " + in.shape() + "), read again after the timeout",
+                    thrown(e), hex(text.getBytes(StandardCharsets.UTF_8)), why + README);
+        }
+        check(got != null && Arrays.equals(got, text.getBytes(StandardCharsets.UTF_8)),
+                before + ", then the rest (" + hex(sent) + ", " + in.shape() + "), read again after the timeout",
+                got == null ? "null (end of stream)" : hex(got), hex(text.getBytes(StandardCharsets.UTF_8)), why + README);
     }
 
     @Test
@@ -174,17 +246,22 @@ class LengthPrefixedStages {
 
     /** Fails unless reading {@code sent} throws a FramingException that is not a truncation (the limit was checked). */
     private static void expectRefused(Who who, byte[] sent, String why) {
+        expectRefused(who, LIMIT, sent, why);
+    }
+
+    private static void expectRefused(Who who, int limit, byte[] sent, String why) {
+        String what = hex(sent) + ", limit " + limit + " (maxFrame)";
         try {
-            byte[] got = reader(who, Script.pieces(sent)).readFrame();
-            throw Teach.failure(hex(sent) + ", limit " + LIMIT, hex(got), "FramingException (frame too large)", why + README);
+            byte[] got = reader(who, Script.pieces(sent), limit).readFrame();
+            throw Teach.failure(what, hex(got), "FramingException (frame too large)", why + README);
         } catch (FramingException expected) {
-            check(!(expected instanceof TruncatedFrameException), hex(sent) + ", limit " + LIMIT, thrown(expected),
+            check(!(expected instanceof TruncatedFrameException), what, thrown(expected),
                     "FramingException saying the frame is too large, thrown as soon as the prefix is read", why + README);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             if (e instanceof sockets.exercise.NotWrittenYet n) {
                 throw n;
             }
-            throw Teach.failure(hex(sent) + ", limit " + LIMIT, thrown(e), "FramingException (frame too large)", why + README);
+            throw Teach.failure(what, thrown(e), "FramingException (frame too large)", why + README);
         }
     }
 

@@ -71,7 +71,7 @@ class StopAndWaitStages {
     private Requester requester(Who who, SocketAddress peer) throws IOException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         socket.connect(peer);
-        socket.setSoTimeout((int) TIMEOUT.toMillis());
+        // No SO_TIMEOUT of its own (0: wait for ever), like any new socket: the client bounds its waits with its timeout.
         DatagramSocket s = socket;
         return who.pick(() -> new UdpClient(s, TIMEOUT, RETRIES)::request,
                 () -> {
@@ -82,7 +82,10 @@ class StopAndWaitStages {
                         throw new IllegalStateException(e);
                     }
                 },
-                () -> body -> NaiveUdpClient.requestWithBlindRetries(s, body, RETRIES));
+                () -> body -> {
+                    s.setSoTimeout((int) TIMEOUT.toMillis()); // the naive code needs it set; its pitfall is stage 4's
+                    return NaiveUdpClient.requestWithBlindRetries(s, body, RETRIES);
+                });
     }
 
     @AfterEach
@@ -122,7 +125,9 @@ class StopAndWaitStages {
             return answer.get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw Teach.failure(text(body), "no result after 10 s", "an answer, or SocketTimeoutException after "
-                    + (RETRIES + 1) + " tries", "a lost datagram is never coming: wait a bounded time (setSoTimeout), then send again" + README);
+                    + (RETRIES + 1) + " tries", "a lost datagram is never coming: wait a bounded time, then send again; the socket you are"
+                            + " given has no timeout of its own (SO_TIMEOUT 0 waits for ever), so set it yourself, from your timeout, before"
+                            + " each receive" + README);
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
             if (cause instanceof Exception ex) {
@@ -132,22 +137,50 @@ class StopAndWaitStages {
         }
     }
 
+    /** Stage 1's second body: 2,000 bytes that are not text (ff 00 80 61 ...), longer than a 1,024-byte buffer. */
+    static byte[] binaryBody() {
+        byte[] body = new byte[2000];
+        byte[] start = {(byte) 0xff, 0x00, (byte) 0x80, 0x61};
+        for (int i = 0; i < body.length; i++) {
+            body[i] = i < start.length ? start[i] : (byte) (i * 31 + 7);
+        }
+        return body;
+    }
+
     @Test
     @Order(1)
-    @DisplayName("1. an answer, when nothing is lost")
+    @DisplayName("1. an answer, when nothing is lost, byte for byte: a binary body of 2,000 bytes too")
     void noLoss(Who who) throws Exception {
-        byte[] got = bounded(client(who, (d, i) -> Action.PASS), ascii("hello"));
+        Requester client = client(who, (d, i) -> Action.PASS);
+        byte[] got = bounded(client, ascii("hello"));
         check(got != null && new String(got, StandardCharsets.UTF_8).equals("hello"), "\"hello\" to an echoing server",
                 text(got), "\"hello\" (the answer's body, without its #ID prefix)", "request() returns the body of the answer" + README);
+        byte[] binary = binaryBody();
+        byte[] back = bounded(client, binary);
+        String difference = sockets.cli.Wire.difference(binary, back == null ? new byte[0] : back);
+        check(difference == null, "a body of " + binary.length + " bytes that is not text (" + Teach.hex(Arrays.copyOf(binary, 8))
+                        + " ...) to an echoing server", back == null ? "null" : difference,
+                "the same " + binary.length + " bytes back", "the body is bytes: a receive buffer smaller than the answer cuts it"
+                        + " without a word (size it for the largest datagram, 65,536 bytes), and a body taken through a String changes"
+                        + " every byte that is not UTF-8 text; strip the \"#ID \" prefix by its length in bytes" + README);
     }
 
     @Test
     @Order(2)
-    @DisplayName("2. the request is lost once: send it again after the timeout")
+    @DisplayName("2. the request is lost twice: send it again after each timeout, and wait for the last try's answer too")
     void requestLost(Who who) throws Exception {
-        byte[] got = bounded(client(who, Rule.drop(Direction.TO_SERVER, 0)), ascii("again"));
-        check(got != null && new String(got, StandardCharsets.UTF_8).equals("again"), "\"again\"; the relay drops the first request",
-                text(got), "\"again\"", "nothing tells a UDP client that its datagram was lost (U-02): only a timeout does" + README);
+        Requester client = client(who, Rule.drop(Direction.TO_SERVER, 0, 1));
+        String got;
+        try {
+            got = text(bounded(client, ascii("again")));
+        } catch (SocketTimeoutException e) {
+            got = "SocketTimeoutException (" + e.getMessage() + ")";
+        }
+        check(got.equals("\"again\""),
+                "\"again\" with retries " + RETRIES + "; the relay drops the first two requests and passes the third",
+                got, "\"again\", the answer to the last of the " + (RETRIES + 1) + " sends",
+                "nothing tells a UDP client that its datagram was lost (U-02): only a timeout does; and every send, the last one"
+                        + " too, gets its full wait for an answer" + README);
     }
 
     @Test

@@ -12,10 +12,13 @@ import sockets.exercise.NotWrittenYet;
  *
  * <p>The protocol: a request is {@code #ID body}; the server answers {@code #ID answer} and answers
  * a repeated ID from memory without processing it again ({@code sockets.udp.Datagrams.withId} and
- * {@code requestId} build and read the prefix). The stages, in order: no loss; the request lost
- * once; the answer lost once (the request must be processed once); a late duplicate of an earlier
- * answer (it must not be taken for this one's); everything lost (give up with
- * {@code SocketTimeoutException} after {@code retries + 1} sends, no more).
+ * {@code requestId} build and read the prefix). The socket has no timeout of its own (SO_TIMEOUT 0
+ * waits for ever). The stages, in order: no loss (also a 2,000-byte body that is not text: it
+ * must come back byte for byte); the request lost twice (the last send is waited for too); the
+ * answer lost once (the request must be processed once); a late duplicate of an earlier answer
+ * (it must not be taken for this one's); everything lost (give up with
+ * {@code SocketTimeoutException} after {@code retries + 1} sends, no more); stray answers with
+ * other ids that keep arriving (they must not put off the retry).
  */
 public final class UdpClient {
 

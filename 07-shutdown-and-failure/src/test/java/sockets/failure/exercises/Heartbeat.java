@@ -14,8 +14,10 @@ import sockets.failure.Heartbeat.Ping;
  *
  * <p>The stages, in order: data that is there is returned at once; a peer that answers the first
  * ping is alive; a peer that answers only the second ping is still alive; a dead peer is declared
- * dead ({@link java.net.SocketTimeoutException}) after exactly {@code allowedMisses} pings; and
- * every read gets its own allowance.
+ * dead ({@link java.net.SocketTimeoutException}) after exactly {@code allowedMisses} pings, also
+ * with an interval under 1 ms; every read gets its own allowance, counted from its start; a ping
+ * whose write blocks (a full send buffer) neither stops the clock nor is joined by a second one;
+ * and a reset reaches the caller as the {@link java.net.SocketException} it is, at once.
  */
 public final class Heartbeat {
 
