@@ -122,7 +122,14 @@ public final class Checker {
                             Peer silent = s.connect(PATIENCE);
                             registered(s, name(s, "patient"), "\n", false);
                             silent.socket().close();
-                            String tooLong = name(s, "x".repeat(290)); // 296 bytes with its suffix
+                            // At the limit and one byte over it, in bytes: 256 is a name, 257 is not, even when
+                            // (as here) it is far under 256 characters.
+                            String y = name(s, "y");
+                            String atLimit = y + "y".repeat(256 - y.length());
+                            JsonNode listed = registered(s, atLimit, "\n", false);
+                            s.expect(listed.has(atLimit), "a name of exactly 256 bytes listed", "not listed");
+                            String stem = name(s, "x".repeat(40)) + "\u65e5".repeat(60); // 60 characters of 3 bytes
+                            String tooLong = stem + "x".repeat(257 - stem.getBytes(StandardCharsets.UTF_8).length); // 257 bytes
                             Peer c = s.connect(PATIENCE);
                             c.send((tooLong + "\n").getBytes(StandardCharsets.UTF_8));
                             c.shutdownOutput();
@@ -137,7 +144,7 @@ public final class Checker {
                             }
                             String run = "x".repeat(40);
                             s.expect(!new String(answer, StandardCharsets.UTF_8).contains(run),
-                                    "a refusal (a JSON error, or a close) for a name of " + tooLong.length() + " bytes",
+                                    "a refusal (a JSON error, or a close) for a name of 257 bytes (" + tooLong.length() + " characters)",
                                     "an answer with the name in it: " + Wire.hex(answer));
                             JsonNode after = registered(s, name(s, "after"), "\n", false);
                             String kept = after.propertyNames().stream().filter(k -> k.contains(run)).findFirst().orElse(null);
