@@ -21,7 +21,7 @@ import sockets.cli.Programs;
  * is yours: accept a client, send back every byte it sends until it closes, then accept the next.
  *
  * <p>The stages are the lesson's wire checker ({@code 01-blocking-echo/run Checker HOST:PORT}):
- * one message; a message in single-byte pieces; 1 MiB of binary data; five clients in a row; a
+ * one message; a message in single-byte pieces; 1 MiB of binary data, at a sane rate; 50 clients in a row; a
  * client that half-closes; a client that resets. Make every wait bounded: {@code setSoTimeout(idle)}
  * on each client, so one silent client cannot hold the server for ever.
  */
