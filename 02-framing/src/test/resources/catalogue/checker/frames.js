@@ -1,5 +1,6 @@
 // A correct Node length-prefixed echo server: keeps the leftover between 'data' events, reads the
-// prefix as unsigned, refuses lengths over the limit, handles 'error'.
+// prefix as unsigned, refuses lengths over the limit, handles 'error', and stops reading while its
+// answers wait to be written.
 // passes
 const net = require('net');
 const LIMIT = 1 << 20;
@@ -12,8 +13,13 @@ const server = net.createServer((socket) => {
       const n = pending.readUInt32BE(0);
       if (n > LIMIT) { socket.destroy(); return; }
       if (pending.length < 4 + n) break;
-      socket.write(pending.subarray(0, 4 + n));
+      const room = socket.write(pending.subarray(0, 4 + n));
       pending = pending.subarray(4 + n);
+      if (!room) {
+        // back-pressure: stop reading while the answers wait, so a client that does not read cannot fill memory
+        socket.pause();
+        socket.once('drain', () => socket.resume());
+      }
     }
   });
 });

@@ -1,11 +1,19 @@
-# A correct threaded length-prefixed echo server: unsigned prefix, limit checked first.
+# A correct threaded length-prefixed echo server: unsigned prefix, limit checked first, a client
+# silent for a minute dropped, and a deadline for each whole frame and each answer (30 s), so a
+# client that sends a byte now and then, or never reads, cannot hold its thread for ever.
 # passes
-import socket, struct, threading
+import socket, struct, threading, time
 LIMIT = 1 << 20
+IDLE = 60.0   # the longest silence before a frame
+FRAME = 30.0  # the longest a frame may take once its first byte has come, and its answer
 
-def recv_exactly(conn, n):
+def recv_exactly(conn, n, deadline):
     data = bytearray()
     while len(data) < n:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise socket.timeout("the frame took longer than its deadline")
+        conn.settimeout(left)
         chunk = conn.recv(min(65536, n - len(data)))
         if not chunk:
             return None
@@ -31,14 +39,21 @@ def serve_quietly(serve, conn):
 
 def serve(conn):
     while True:
-        prefix = recv_exactly(conn, 4)
-        if prefix is None:
+        conn.settimeout(IDLE)
+        first = conn.recv(1)
+        if not first:
             return
+        deadline = time.monotonic() + FRAME
+        rest = recv_exactly(conn, 3, deadline)
+        if rest is None:
+            return
+        prefix = first + rest
         (n,) = struct.unpack(">I", prefix)
         if n > LIMIT:
             return
-        body = recv_exactly(conn, n)
+        body = recv_exactly(conn, n, deadline)
         if body is None:
             return
+        conn.settimeout(FRAME)  # sendall: the whole answer within this
         conn.sendall(prefix + body)
 main(serve)
