@@ -120,7 +120,7 @@ public final class Checker {
                             echo(s, s.connect(PATIENCE), "and a newcomer?\n".getBytes(), false);
                             // c1 leaves without a reset (closing with unread echo would send one, and resets are
                             // stage 6's): FIN, then it reads what it is owed to the end, then closes.
-                            leaveQuietly(s, hog);
+                            leaveQuietly(s, hog, "c1");
                         }),
                 new Stage("a client that shuts down its sending side gets its whole echo, then end of stream",
                         "a short echo here means the server closed the connection when it read end of stream while it still owed echo;"
@@ -145,7 +145,9 @@ public final class Checker {
                         }),
                 new Stage("a client that resets does not affect the others",
                         "others dropped or unanswered after one client's reset mean that error ended more than its own connection:"
-                                + " a reset shows up as an error from a read, or from a write; close that one connection, keep serving everyone else", s -> {
+                                + " a reset shows up as an error from a read, or from a write, and one select can report the same"
+                                + " connection both readable and writable; close that one connection, forget all that was kept for it"
+                                + " (a newcomer often gets the same descriptor number), keep serving everyone else", s -> {
                             Peer steady = s.connect(PATIENCE);
                             echo(s, steady, "here\n".getBytes(), false);
                             // First reset: the client has read all its echo, so the server owes it nothing and
@@ -155,15 +157,54 @@ public final class Checker {
                             rude.reset();
                             echo(s, steady, "still here\n".getBytes(), false);
                             echo(s, s.connect(PATIENCE), "newcomer\n".getBytes(), false);
-                            // Second reset: the client reads nothing until the server stops taking its bytes, so
-                            // the server holds echo it cannot send; a server that stopped reading that client
-                            // (back-pressure) learns of the reset only from a write (ECONNRESET or EPIPE).
+                            // Three clients that read nothing are brought, side by side, to where the next three resets
+                            // find them. c4 and c6: the server keeps echo for them that its kernel cannot take, and still
+                            // reads from them (below any high-water mark). c5: its writes stall, the server no longer
+                            // takes its bytes (back-pressure, or a blocked write).
+                            Peer owing = s.connect(PATIENCE, 8 * 1024);
                             Peer stuffed = s.connect(PATIENCE, 8 * 1024);
-                            long pushed = sendUntilStalled(stuffed, 2 * Wire.sendBufferCeiling() + Wire.receiveBufferCeiling() + (16L << 20));
-                            s.note("c3 sent " + pushed + " bytes without reading any echo, then its writes stalled");
+                            Peer leaving = s.connect(PATIENCE, 8 * 1024);
+                            long seed4 = s.random().nextLong();
+                            long seed6 = s.random().nextLong();
+                            CompletableFuture<Owing> owing4 = inBackground(() -> oweWhileReading(s, owing, "c4", seed4));
+                            CompletableFuture<Long> stuffed5 = inBackground(
+                                    () -> sendUntilStalled(stuffed, 2 * Wire.sendBufferCeiling() + Wire.receiveBufferCeiling() + (16L << 20)));
+                            CompletableFuture<Owing> owing6 = inBackground(() -> oweWhileReading(s, leaving, "c6", seed6));
+                            finished(owing4);
+                            s.note("c5 sent " + finished(stuffed5) + " bytes without reading any echo, then its writes stalled");
+                            Owing owed = finished(owing6);
+                            // Second reset, c4's: it finds the socket readable and writable at once, so a loop that
+                            // closes it on the read must not write to it next.
+                            owing.reset();
+                            // Then clients that send a line each and a FIN, connected before any is served, so one of
+                            // them is likely to get the reset connection's descriptor: each must get its own bytes back
+                            // and nothing else.
+                            List<Peer> fresh = new ArrayList<>();
+                            for (int i = 0; i < 3; i++) {
+                                fresh.add(s.connect(PATIENCE));
+                            }
+                            for (Peer c : fresh) {
+                                byte[] mine = ("only mine " + s.random().nextInt(1_000_000) + "\n").getBytes();
+                                c.send(mine);
+                                c.shutdownOutput();
+                                s.expectSame("its own " + mine.length + " bytes, then end of stream (nothing kept for the client that reset)",
+                                        mine, c.readToEnd(8 << 20));
+                            }
+                            echo(s, steady, "here after that\n".getBytes(), false);
+                            // Third reset, c5's: the server holds echo it cannot send; a server that stopped reading
+                            // that client (back-pressure) learns of the reset only from a write (ECONNRESET or EPIPE).
                             stuffed.reset();
                             echo(s, steady, "and still here\n".getBytes(), false);
                             echo(s, s.connect(PATIENCE), "and a newcomer\n".getBytes(), false);
+                            // Fourth reset, c6's: it half-closes first, and once the server has read the FIN it only
+                            // sends to c6: the reset comes from a write while it drains.
+                            leaving.shutdownOutput();
+                            if (owed.reading()) {
+                                KernelQueues.awaitEnd(s.target().getPort(), leaving.socket().getLocalPort(), STALL);
+                            }
+                            leaving.reset();
+                            echo(s, steady, "still here at the end\n".getBytes(), false);
+                            echo(s, s.connect(PATIENCE), "the last newcomer\n".getBytes(), false);
                         }),
                 new Stage(Wire.overANetwork("three clients at once, three messages of 10 to 40 KB each, every one echoed whole"),
                         "a short echo, or a connection closed after part of a message, means the server took one read for a client's"
@@ -189,39 +230,67 @@ public final class Checker {
                                 }
                             }
                         }),
-                new Stage("a client that is owed nothing costs the server no CPU: no busy loop",
-                        "a server that keeps a processor busy while its only client is idle is woken for nothing, over and over: with a"
-                                + " selector, interest in writing (OP_WRITE, EVENT_WRITE, POLLOUT) left on when nothing is queued makes every"
-                                + " select return at once, because a socket with room in its send buffer is always writable (S-08); ask to"
-                                + " write only while output waits", s -> {
+                new Stage("a client that is owed nothing, or has half-closed and reads nothing, costs the server no CPU: no busy loop",
+                        "a server that keeps a processor busy while its only client is idle, or while a client that has half-closed is"
+                                + " owed echo it does not read, is woken for nothing, over and over: with a selector, interest in writing"
+                                + " (OP_WRITE, EVENT_WRITE, POLLOUT) left on when nothing is queued makes every select return at once, because"
+                                + " a socket with room in its send buffer is always writable (S-08); interest in reading left on after end of"
+                                + " stream does the same, because a socket at end of stream is always readable; ask to write only while output"
+                                + " waits, and stop asking to read once a read has returned end of stream", s -> {
                             ServerCpu.Found found = ServerCpu.find(s.target().getPort());
                             // First a partial write: the server must queue echo, wait for room, and send it, so a
                             // loop that asks to write and never stops asking is asking by the time c1 falls idle.
                             Peer c = s.connect(PATIENCE, 16 * 1024);
                             byte[] message = new byte[4 * 1024 * 1024 + s.random().nextInt(4096)];
                             s.random().nextBytes(message);
+                            // Meanwhile c2, which reads nothing, is brought to where the server keeps echo for it that its
+                            // kernel cannot take, while it still reads from it; it half-closes later.
+                            Peer quiet = s.connect(PATIENCE, 8 * 1024);
+                            long seed2 = s.random().nextLong();
+                            CompletableFuture<Owing> owing2 = inBackground(() -> oweWhileReading(s, quiet, "c2", seed2));
                             CompletableFuture<Void> sent = sendInBackground(c, message);
                             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300)); // c1 reads nothing yet: its 16 KiB window fills
                             s.expectSame("the whole echo", message, c.read(message.length));
                             sent.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
                             s.note("c1 sent " + message.length + " bytes, read nothing for 300 ms, then read the whole echo; now it sends nothing");
+                            Owing owed = finished(owing2);
                             if (found.meter() == null) {
                                 s.note("CPU not measured: " + found.whyNot());
+                                leaveQuietly(s, quiet, "c2");
                                 return;
                             }
-                            // Up to three measurements: one below a quarter of the spinning thread's CPU passes; a
-                            // spinning server measures about 1 every time, an idle one about 0 (a clock tick or two).
-                            for (int round = 1; round <= 3; round++) {
-                                ServerCpu.Reading r = ServerCpu.measure(found.meter(), Duration.ofMillis(400), Duration.ofSeconds(4));
-                                s.note("c1 idle, nothing owed: " + r.describe() + " (" + found.meter().what() + ")");
-                                if (r.ratio() < 0.25) {
-                                    return;
-                                }
-                            }
-                            s.expect(false, "a server that sleeps while c1 is idle and owed nothing: under a quarter of the CPU a spinning thread gets",
-                                    "busy: three measurements running, it used about as much CPU as a thread that never sleeps (the transcript has"
+                            sleeps(s, found.meter(), "c1 idle, nothing owed", "a server that sleeps while c1 is idle and owed nothing",
+                                    "three measurements running, it used about as much CPU as a thread that never sleeps (the transcript has"
                                             + " the figures): something in its loop returns at once, again and again");
+                            // Then c2, owed echo its kernel cannot take, sends its FIN and reads nothing: the server has
+                            // only to wait until it reads.
+                            quiet.shutdownOutput();
+                            if (owed.reading()) {
+                                KernelQueues.awaitEnd(s.target().getPort(), quiet.socket().getLocalPort(), STALL);
+                            }
+                            sleeps(s, found.meter(), "c2 half-closed, owed echo it does not read",
+                                    "a server that sleeps while c2 has half-closed and is owed echo it does not read",
+                                    "three measurements running while c2 had half-closed and read nothing, it used about as much CPU as a thread"
+                                            + " that never sleeps (the transcript has the figures): something in its loop returns at once, again and"
+                                            + " again");
+                            leaveQuietly(s, quiet, "c2");
                         }));
+    }
+
+    /**
+     * Measures the server's CPU up to three times while {@code what}; one measurement below a
+     * quarter of the spinning thread's CPU passes. A spinning server measures about 1 every time,
+     * an idle one about 0 (a clock tick or two).
+     */
+    private static void sleeps(Session s, ServerCpu.Meter meter, String what, String expected, String busy) throws Wire.Failed, InterruptedException {
+        for (int round = 1; round <= 3; round++) {
+            ServerCpu.Reading r = ServerCpu.measure(meter, Duration.ofMillis(400), Duration.ofSeconds(4));
+            s.note(what + ": " + r.describe() + " (" + meter.what() + ")");
+            if (r.ratio() < 0.25) {
+                return;
+            }
+        }
+        s.expect(false, expected + ": under a quarter of the CPU a spinning thread gets", "busy: " + busy);
     }
 
     /**
@@ -257,16 +326,97 @@ public final class Checker {
         return pushed.get();
     }
 
+    /** Where {@link #oweWhileReading} left the server: how much was sent, and whether the server still reads the client. */
+    record Owing(long sent, boolean reading) {
+    }
+
+    /**
+     * Sends from {@code c} (a small receive buffer, reading nothing) until the server keeps echo for
+     * it that its kernel cannot take while it still reads from it: a server with a high-water mark
+     * is then below it, so it would still see a reset, or a FIN, in a read. Watched in
+     * {@code /proc/net/tcp}, so it does not depend on timing: 128 KiB at a time while all the echo
+     * of each piece lands in the kernel (the server's send queue and {@code c}'s receive queue);
+     * after a piece whose echo did not all land, 16 KiB at a time, each read by the server before
+     * the next, until two pieces are read while the echo in the kernel does not grow: the server's
+     * send buffer is full and it keeps the newest 32 KiB or more itself. The bytes have their top bit set, so none can pass for
+     * another client's line. A server that stops reading first (a blocking write, a small
+     * high-water mark) is left so, after {@link #STALL}. Where the server's socket is not visible
+     * (another host or network namespace), it sends the most one send buffer holds plus 128 KiB,
+     * and says so.
+     */
+    static Owing oweWhileReading(Session s, Peer c, String name, long seed) throws IOException, InterruptedException {
+        int serverPort = s.target().getPort();
+        int clientPort = c.socket().getLocalPort();
+        // 128 KiB: a piece whose echo does not all land leaves the server less than that, and the 16 KiB pieces after it
+        // add about 48 KiB, so a server with a high-water mark of 256 KiB (the lesson's) still reads.
+        byte[] chunk = new byte[128 * 1024];
+        new java.util.Random(seed).nextBytes(chunk); // its own random numbers: it may run beside other clients
+        for (int i = 0; i < chunk.length; i++) {
+            chunk[i] |= (byte) 0x80;
+        }
+        KernelQueues.Pair q = KernelQueues.read(serverPort, clientPort);
+        if (q == null || q.server() == null) {
+            long pushed = sendUntilStalled(c, Wire.sendBufferCeiling() + (128 << 10));
+            s.note("the server's socket is not visible in /proc/net/tcp here: " + name + " sent " + pushed + " bytes without reading instead");
+            return new Owing(pushed, true);
+        }
+        // Each piece fits whole in the client's own send buffer, so no write here blocks: the one before it has been read.
+        c.socket().setSendBufferSize(1 << 20);
+        OutputStream out = c.socket().getOutputStream();
+        long limit = 2 * Wire.sendBufferCeiling() + Wire.receiveBufferCeiling() + (16L << 20);
+        long sent = 0;
+        long before = 0; // the echo in the kernel after the piece before
+        List<Long> held = new ArrayList<>(); // the same after each 16 KiB piece, since the last piece whose echo all landed
+        while (sent < limit) {
+            boolean big = held.isEmpty();
+            int piece = big ? chunk.length : 16 * 1024;
+            out.write(chunk, 0, piece);
+            sent += piece;
+            long grown = before + piece;
+            // A big piece: until all its echo is in the kernel (quick: the ACK that ends readAll() can come 40 ms late), or all read.
+            q = big ? KernelQueues.await(serverPort, clientPort, STALL, p -> p.echoHeld() >= grown || p.readAll())
+                    : KernelQueues.awaitRead(serverPort, clientPort, STALL);
+            if (q == null || q.server() == null || q.client() == null) {
+                s.note(name + " -> " + sent + " bytes without reading, then the connection was gone");
+                return new Owing(sent, false);
+            }
+            long now = q.echoHeld();
+            // (Bytes the client has received and not yet acknowledged count twice, so "all" is "at least".)
+            if (now >= grown) {
+                before = now;
+                held.clear(); // all its echo is in the kernel: the server keeps nothing new, big pieces again
+                continue;
+            }
+            if (!q.readAll()) {
+                s.note(name + " -> " + sent + " bytes without reading; the server stopped reading them (" + q.server().rx()
+                        + " bytes unread for " + STALL.toMillis() + " ms)");
+                return new Owing(sent, false);
+            }
+            before = now;
+            held.add(now);
+            int k = held.size();
+            if (k >= 3 && held.get(k - 1).equals(held.get(k - 3))) {
+                s.note(name + " -> " + sent + " bytes without reading, all read by the server; its kernel holds about " + now
+                        + " bytes of echo, so it keeps " + (sent - now) + " or more itself");
+                return new Owing(sent, true);
+            }
+        }
+        s.note(name + " -> " + sent + " bytes without reading, and the echo in the kernel still grew");
+        return new Owing(sent, false);
+    }
+
     /**
      * Ends a connection that still has echo coming without a reset: FIN first (a writer blocked
      * in the background fails, and what it had sent stays in order before the FIN), then reads
      * whatever comes to end of stream, then closes. Best effort and bounded: a server that ends
      * the connection another way, or stalls, is the business of other stages.
      */
-    private static void leaveQuietly(Session s, Peer c) throws IOException {
+    private static void leaveQuietly(Session s, Peer c, String name) throws IOException {
         long drained = 0;
         try {
-            c.socket().shutdownOutput();
+            if (!c.socket().isOutputShutdown()) {
+                c.socket().shutdownOutput();
+            }
             InputStream in = c.socket().getInputStream();
             byte[] sink = new byte[64 * 1024];
             long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -275,7 +425,7 @@ public final class Checker {
             }
         } catch (IOException ended) { // reset or timed out: the close below ends it either way
         }
-        s.note("c1 -> FIN, then read " + drained + " bytes of echo and closed");
+        s.note(name + " -> FIN, then read " + drained + " bytes of echo and closed");
         c.socket().close();
     }
 
@@ -287,6 +437,32 @@ public final class Checker {
         }
         byte[] got = c.read(message.length);
         s.expectSame(Wire.hex(message), message, got);
+    }
+
+    interface Work<T> {
+        T run() throws Exception;
+    }
+
+    /** {@code work} on a platform thread of its own (its progress is timed, so it must not wait for a carrier). */
+    private static <T> CompletableFuture<T> inBackground(Work<T> work) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                done.complete(work.run());
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** What {@code work} returned, within a minute; what it threw, as it threw it. */
+    private static <T> T finished(CompletableFuture<T> work) throws Exception {
+        try {
+            return work.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     private static CompletableFuture<Void> sendInBackground(Peer c, byte[] message) {
