@@ -1,6 +1,11 @@
 package sockets.udp;
 
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -9,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import sockets.cli.AcrossTheLink;
 import sockets.cli.Programs;
+import sockets.cli.Timeouts;
 import sockets.cli.Wire;
 import sockets.cli.Wire.Session;
 import sockets.cli.Wire.Stage;
@@ -44,53 +50,106 @@ public final class Checker {
     public static List<Stage> stages(int limit) {
         return List.of(
                 new Stage("a datagram gets an answer, from the address it was sent to",
-                        "a UDP server answers with sendto(reply, sender): the client's socket only accepts the server's address",
+                        "an answer from another address or port is dropped by the client's socket, which only accepts the address it"
+                                + " sent to: answer with sendto(reply, sender) on the socket that received the request; a server bound to"
+                                + " every address (0.0.0.0) and asked on a second one (127.0.0.2, a host's second interface) answers from"
+                                + " the address the routing table picks unless it learns where the request went (IP_PKTINFO) or binds one"
+                                + " socket per address",
                         s -> {
                             DatagramSocket socket = s.datagrams(patience());
                             s.sendDatagram(socket, ascii("hello, udp"));
                             byte[] got = s.receiveDatagram(socket);
                             s.expect(got.length > 0, "an answer", "an empty datagram");
+                            askedOnAnotherAddress(s);
                         }),
                 new Stage("a numbered request gets an answer with the same number",
-                        "the client matches answers to requests by number: without it, a late answer passes for the next one's",
+                        "the client matches answers to requests by number: an answer with another number is never taken, and a late"
+                                + " answer passes for the next one's; an id is any number up to 9,223,372,036,854,775,807 (64 bits), so"
+                                + " one read into a 32-bit integer, or into a JavaScript Number (a double, exact only up to 2^53), answers"
+                                + " with, or is remembered as, another request's number",
                         s -> {
                             DatagramSocket socket = s.datagrams(patience());
                             long id = 1 + s.random().nextInt(1_000_000);
-                            s.sendDatagram(socket, ascii("#" + id + " hello"));
-                            String got = text(s.receiveDatagram(socket));
-                            s.expect(got.startsWith("#" + id + " "), "an answer that starts with \"#" + id + " \"", "\"" + got + "\"");
+                            sameNumber(s, socket, id, "");
+                            // 2^32 + 1 (a 32-bit id keeps 1), 2^53 and 2^53 + 1 (one and the same double), the largest id
+                            for (long big : new long[] {4_294_967_297L, 9_007_199_254_740_992L, 9_007_199_254_740_993L, Long.MAX_VALUE}) {
+                                sameNumber(s, socket, big, " (ids are numbers up to 9,223,372,036,854,775,807, a 64-bit long)");
+                            }
                         }),
                 new Stage("a duplicate of a numbered request gets its first answer again, also after the next request",
-                        "a duplicate (a retransmission, or a late copy that arrives after the next request was sent) must be answered"
-                                + " again but not processed again: the id names the request, so a second datagram with that id from the same"
-                                + " sender gets the remembered answer, byte for byte, whatever it carries",
+                        "a second answer to one id that differs from the first means the request was processed twice: a duplicate (a"
+                                + " retransmission, a copy the network made, or a late copy that arrives after the next request, or while"
+                                + " the first copy is still being processed) must be answered again but not processed again: the id names"
+                                + " the request, so a second datagram with that id from the same sender gets the remembered answer, byte"
+                                + " for byte, whatever it carries (a server that processes requests on other threads marks an id as"
+                                + " taken before it starts the work)",
                         s -> {
                             DatagramSocket socket = s.datagrams(patience());
                             long id = 1 + s.random().nextInt(1_000_000);
                             long next = id + 1 + s.random().nextInt(1000);
-                            byte[] first = exchange(s, socket, ascii("#" + id + " once " + word(s)));
+                            // four copies back to back, built first and noted after, so nothing on this side comes between the
+                            // sends: the later ones arrive while the first may still be in the works
+                            List<byte[]> copies = new ArrayList<>();
+                            for (int i = 0; i < 4; i++) {
+                                copies.add(ascii("#" + id + " once " + word(s)));
+                            }
+                            for (byte[] copy : copies) {
+                                socket.send(new DatagramPacket(copy, copy.length, s.target()));
+                            }
+                            for (byte[] copy : copies) {
+                                s.note("-> " + Wire.hex(copy) + " (the four copies sent back to back)");
+                            }
+                            byte[] first = s.receiveDatagram(socket);
+                            for (int i = 1; i < copies.size(); i++) {
+                                byte[] more;
+                                try {
+                                    more = s.receiveDatagram(socket);
+                                } catch (SocketTimeoutException e) {
+                                    // a server may drop a copy of a request it is still working on: the client sends again
+                                    s.note("no answer to " + (copies.size() - i) + " of the copies within " + patience().toMillis()
+                                            + " ms: dropped while the first was in the works (allowed)");
+                                    break;
+                                }
+                                s.expect(Arrays.equals(first, more), "the same answer to all four copies of #" + id + ", sent back to"
+                                        + " back (the id was seen: not processed twice)", Wire.hex(first) + " then " + Wire.hex(more) + ": "
+                                        + Wire.difference(first, more));
+                            }
                             byte[] again = exchange(s, socket, ascii("#" + id + " once " + word(s)));
                             s.expect(Arrays.equals(first, again), "the first answer again (the id was seen: not processed twice)",
                                     Wire.hex(first) + " then " + Wire.hex(again));
-                            byte[] other = exchange(s, socket, ascii("#" + next + " next " + word(s)));
+                            s.sendDatagram(socket, ascii("#" + next + " next " + word(s)));
+                            byte[] other = s.receiveDatagram(socket);
+                            for (int i = 0; i < 3 && Arrays.equals(other, first); i++) {
+                                other = s.receiveDatagram(socket); // a copy of the first answer that came late: not this one's
+                            }
                             s.expect(text(other).startsWith("#" + next + " "), "an answer starting \"#" + next + " \"", "\"" + text(other) + "\"");
                             byte[] late = exchange(s, socket, ascii("#" + id + " once " + word(s)));
                             s.expect(Arrays.equals(first, late), "the first answer to #" + id + " again (a late duplicate, after #" + next + ")",
                                     Wire.hex(late));
                         }),
                 new Stage("five clients with ten numbered requests each get their own answers",
-                        "one socket serves every client: each answer goes to its sender, with its number", s -> {
+                        "an answer that carries another client's request went to the wrong client: one socket serves every client,"
+                                + " each answer goes to its sender with its number, and since each client numbers its own requests, two"
+                                + " clients send the same ids: remember answers by sender and id, never by id alone", s -> {
                             List<DatagramSocket> clients = new ArrayList<>();
                             for (int c = 0; c < 5; c++) {
                                 clients.add(s.datagrams(patience()));
                             }
+                            long base = 1 + s.random().nextInt(1_000_000);
                             for (int i = 0; i < 10; i++) {
                                 for (int c = 0; c < clients.size(); c++) {
-                                    // from #0: an id of 0 is an id too (a test like "if (id)" or "id > 0" forgets it)
-                                    String id = "#" + (c * 100 + i) + " ";
-                                    s.sendDatagram(clients.get(c), ascii(id + "request"));
+                                    // every client the same ids, from #0: an id of 0 is an id too (a test like "if (id)" or "id > 0" forgets it)
+                                    String id = "#" + (i == 0 ? 0 : base + i) + " ";
+                                    s.sendDatagram(clients.get(c), ascii(id + "request of " + mark(clients.get(c))));
                                     String got = text(s.receiveDatagram(clients.get(c)));
                                     s.expect(got.startsWith(id), "client " + (c + 1) + " to get an answer starting \"" + id + "\"", "\"" + got + "\"");
+                                    for (int k = 0; k < clients.size(); k++) {
+                                        s.expect(k == c || !got.contains(mark(clients.get(k))), "client " + (c + 1) + " to get its own answer"
+                                                        + " to \"" + id.strip() + "\", which client " + (k + 1) + " sent too",
+                                                "\"" + got + "\": an answer that carries client " + (k + 1) + "'s request: the server took client "
+                                                        + (c + 1) + "'s " + id.strip() + " for a duplicate of client " + (k + 1)
+                                                        + "'s (answers remembered by id alone, not by sender and id)");
+                                    }
                                 }
                             }
                         }),
@@ -135,14 +194,18 @@ public final class Checker {
                                 atTheLimit(s, socket, limit);
                             }
                         }),
-                new Stage("an empty datagram or a malformed id does not stop the server",
-                        "an empty datagram is a valid datagram (recvfrom returns 0, which for UDP is not end of stream); a datagram"
-                                + " that only looks numbered (#abc, #12 with no space, 20 digits, more than a long holds) is a request"
-                                + " without an id, or one to drop: never an exception that ends the loop for every client",
+                new Stage("an empty datagram, a malformed id or bytes that are not UTF-8 do not stop the server",
+                        "a server that stops answering after a strange datagram has let one client's datagram end the loop for every"
+                                + " client: an empty datagram is a valid datagram (recvfrom returns 0, which for UDP is not end of"
+                                + " stream); a datagram that only looks numbered (#abc, #12 with no space, 20 digits, more than a long"
+                                + " holds) is a request without an id, or one to drop; a datagram that is not UTF-8 (a strict decode"
+                                + " raises) is answered or dropped, never an exception that escapes the loop",
                         s -> {
                             DatagramSocket socket = s.datagrams(patience());
+                            // the last two are not UTF-8: a Latin-1 "café", and a numbered request with 0xff 0xfe in its body
                             List<byte[]> strange = List.of(new byte[0], ascii("#abc hello"), ascii("#12"), ascii("#99999999999999999999 x"),
-                                    ascii("#"), ascii("# 5 x"), ascii("#-5 x"));
+                                    ascii("#"), ascii("# 5 x"), ascii("#-5 x"), new byte[] {'c', 'a', 'f', (byte) 0xe9},
+                                    new byte[] {'#', '7', '6', ' ', (byte) 0xff, (byte) 0xfe});
                             for (byte[] d : strange) {
                                 s.sendDatagram(socket, d);
                             }
@@ -157,7 +220,9 @@ public final class Checker {
                                 got = "nothing within " + patience().toMillis() + " ms";
                             }
                             s.expect(got.startsWith("#77 "), "an answer to the request after the empty datagram and the malformed ids"
-                                    + " (\"\", \"#abc hello\", \"#12\", \"#99999999999999999999 x\", \"#\", \"# 5 x\", \"#-5 x\")", got);
+                                    + " (\"\", \"#abc hello\", \"#12\", \"#99999999999999999999 x\", \"#\", \"# 5 x\", \"#-5 x\") and the datagrams that"
+                                    + " are not UTF-8 (63 61 66 e9, a Latin-1 \"café\"; 23 37 36 20 ff fe, \"#76 \" and two bytes no UTF-8"
+                                    + " text has)", got);
                         }),
                 new Stage(Wire.overANetwork("numbered datagrams of 1,400 to 8,000 bytes, around and above a 1,500-byte MTU",
                                 "where the MTU is 65,536 and nothing is fragmented or lost"),
@@ -186,7 +251,40 @@ public final class Checker {
                                         "an answer of " + got.length() + " bytes with the request's start but not its end: the datagram was"
                                                 + " processed cut short");
                             }
+                        }),
+                new Stage("a server with no datagram to answer uses no CPU: no busy loop",
+                        "a server that keeps a processor busy while no datagram comes is woken for nothing, over and over (a"
+                                + " non-blocking socket polled in a loop that treats \"nothing yet\" as \"try again now\", or a"
+                                + " select() with a timeout of 0): block in recvfrom, or in select() without a timeout",
+                        s -> {
+                            ServerCpu.Found found = ServerCpu.find(s.target().getPort());
+                            if (found.whyNot() != null) {
+                                s.note("CPU not measured: " + found.whyNot());
+                                return;
+                            }
+                            DatagramSocket socket = s.datagrams(patience());
+                            long id = 1 + s.random().nextInt(1_000_000);
+                            sameNumber(s, socket, id, "");
+                            idle(s, found);
                         }));
+    }
+
+    /**
+     * Measures the server's CPU up to three times while no datagram comes; one measurement below a
+     * quarter of the spinning thread's CPU passes. A spinning server measures about 1 every time,
+     * an idle one about 0 (a clock tick or two).
+     */
+    private static void idle(Session s, ServerCpu.Found found) throws Exception {
+        for (int round = 1; round <= 3; round++) {
+            ServerCpu.Reading r = ServerCpu.measure(found, Duration.ofMillis(400), Duration.ofSeconds(4));
+            s.note("no datagram coming: " + r.describe() + " (" + found.what() + ")");
+            if (r.ratio() < 0.25) {
+                return;
+            }
+        }
+        s.expect(false, "a server that sleeps while no datagram comes: under a quarter of the CPU a spinning thread gets",
+                "busy: three measurements running, with no datagram sent to it, it used about as much CPU as a thread that never sleeps"
+                        + " (the transcript has the figures): something in its loop returns at once, again and again");
     }
 
     /**
@@ -254,6 +352,74 @@ public final class Checker {
             request.append((char) ('a' + s.random().nextInt(26)));
         }
         return ascii(request.toString());
+    }
+
+    /** Stage 2: sends {@code #id WORD} and expects an answer that starts with {@code #id }, the same digits. */
+    private static void sameNumber(Session s, DatagramSocket socket, long id, String note) throws Exception {
+        s.sendDatagram(socket, ascii("#" + id + " " + word(s)));
+        String got = text(s.receiveDatagram(socket));
+        s.expect(got.startsWith("#" + id + " "), "an answer that starts with \"#" + id + " \"" + note, "\"" + got + "\"");
+    }
+
+    /** What a stage-4 client writes in its requests: its own port, bracketed, so no mark is part of another. */
+    private static String mark(DatagramSocket client) {
+        return "[port " + client.getLocalPort() + "]";
+    }
+
+    /**
+     * Stage 1 on a second loopback address: a numbered request sent to 127.0.0.2 (or, for a target elsewhere in
+     * 127.0.0.0/8, to 127.0.0.1) at the server's port. A server bound to its one address does not listen there: a
+     * connected socket hears "port unreachable" at once, and that is all. A server bound to every address must
+     * answer from the address the request was sent to; its answer from another one is found with an unconnected
+     * socket, which accepts it from anywhere. Not on IPv4 loopback (across a link), there is no second address to try.
+     */
+    private static void askedOnAnotherAddress(Session s) throws Exception {
+        InetAddress target = s.target().getAddress();
+        if (!(target instanceof Inet4Address) || !target.isLoopbackAddress()) {
+            s.note("not on IPv4 loopback: the answer's address is checked for " + target.getHostAddress() + " alone");
+            return;
+        }
+        InetAddress other = InetAddress.getByName(target.getHostAddress().equals("127.0.0.1") ? "127.0.0.2" : "127.0.0.1");
+        InetSocketAddress there = new InetSocketAddress(other, s.target().getPort());
+        long id = 1 + s.random().nextInt(1_000_000);
+        byte[] request = ascii("#" + id + " asked on " + other.getHostAddress());
+        byte[] buffer = new byte[65_536];
+        try (DatagramSocket connected = new DatagramSocket(new InetSocketAddress(target, 0))) {
+            connected.setSoTimeout(Timeouts.millis(patience()));
+            connected.connect(there);
+            s.note("-> " + Programs.hostPort(there) + " (this host's other loopback address; a connected socket): " + Wire.hex(request));
+            connected.send(new DatagramPacket(request, request.length));
+            DatagramPacket answer = new DatagramPacket(buffer, buffer.length);
+            try {
+                connected.receive(answer);
+                s.note("<- from " + Programs.hostPort(there) + ": " + Wire.hex(Arrays.copyOf(buffer, answer.getLength())));
+                return;
+            } catch (PortUnreachableException e) {
+                s.note("<- port unreachable: nothing listens on " + Programs.hostPort(there) + " (the server is bound to "
+                        + target.getHostAddress() + " alone)");
+                return;
+            } catch (SocketTimeoutException e) {
+                s.note("no answer from " + Programs.hostPort(there) + " within " + patience().toMillis() + " ms: from anywhere else?");
+            }
+        }
+        try (DatagramSocket open = new DatagramSocket(new InetSocketAddress(target, 0))) {
+            open.setSoTimeout(Timeouts.millis(patience()));
+            s.note("-> " + Programs.hostPort(there) + " (an unconnected socket, which accepts an answer from anywhere): " + Wire.hex(request));
+            open.send(new DatagramPacket(request, request.length, there));
+            DatagramPacket answer = new DatagramPacket(buffer, buffer.length);
+            try {
+                open.receive(answer);
+            } catch (SocketTimeoutException e) {
+                s.note("no answer from anywhere: the server does not listen on " + Programs.hostPort(there));
+                return;
+            }
+            s.note("<- from " + Programs.hostPort(answer.getSocketAddress()) + ": " + Wire.hex(Arrays.copyOf(buffer, answer.getLength())));
+            s.expect(answer.getSocketAddress().equals(there), "the answer to a request sent to " + Programs.hostPort(there)
+                            + " to come from " + Programs.hostPort(there),
+                    "an answer from " + Programs.hostPort(answer.getSocketAddress()) + ", not " + Programs.hostPort(there) + ": a client"
+                            + " socket connected to " + Programs.hostPort(there) + " drops it, and waits for ever (a socket bound to"
+                            + " every address answers from the address the routing table picks)");
+        }
     }
 
     /** Sends one datagram and returns the server's next answer. */
