@@ -1,6 +1,8 @@
 # passes
 # A correct client-list server: a thread per client, the name read up to its newline or the end of
-# stream (at most 256 bytes, else a JSON error), the entry from the peer's address (getpeername), the whole list sent, then close.
+# stream (at most 256 bytes, else a JSON error), one CR before the newline dropped, an empty name or
+# one that is not UTF-8 refused with a JSON error, the entry from the peer's address (getpeername),
+# the same name replacing its entry, the list copied under the lock and sent after it, then close.
 import json, socket, threading
 clients, lock = {}, threading.Lock()
 def serve(conn, peer):
@@ -15,7 +17,16 @@ def serve(conn, peer):
         if len(name) > 256:
             conn.sendall(json.dumps({"error": "name longer than 256 bytes"}).encode())
             return
-        name = name.decode()
+        if name.endswith(b"\r"):
+            name = name[:-1]  # a line ended by CR LF: the CR is not part of the name
+        try:
+            name = name.decode()
+        except UnicodeDecodeError:
+            conn.sendall(json.dumps({"error": "name is not valid UTF-8"}).encode())
+            return
+        if not name:
+            conn.sendall(json.dumps({"error": "empty name"}).encode())
+            return
         with lock:
             clients[name] = {"name": name, "address": peer[0], "port": peer[1]}
             answer = json.dumps(clients).encode()

@@ -113,7 +113,7 @@ public final class ClientListServer implements Programs.Server {
             if (c == '"' || c == '\\') {
                 q.append('\\').append(c);
             } else if (c < 0x20) {
-                q.append(String.format("\\u%04x", (int) c));
+                q.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16)); // c < 0x20
             } else {
                 q.append(c);
             }

@@ -85,7 +85,19 @@ public final class ClientListServer implements Programs.Server {
         for (int b; name.size() <= 256 && (b = in.read()) >= 0 && b != '\n'; ) {
             name.write(b);
         }
-        String text = name.toString(StandardCharsets.UTF_8);
+        byte[] bytes = name.toByteArray();
+        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length; // CR LF: the CR is not part of it
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes, 0, length)).toString(); // strict
+        } catch (java.nio.charset.CharacterCodingException e) {
+            text = "";
+        }
+        if (text.isEmpty()) {
+            client.getOutputStream().write("{\"error\": \"an empty name, or not UTF-8\"}".getBytes(StandardCharsets.UTF_8));
+            client.shutdownOutput();
+            return; // the caller closes the connection
+        }
         InetSocketAddress peer = (InetSocketAddress) client.getRemoteSocketAddress();
         String answer;
         synchronized (entries) {
@@ -111,7 +123,7 @@ public final class ClientListServer implements Programs.Server {
             if (c == '"' || c == '\\') {
                 q.append('\\').append(c);
             } else if (c < 0x20) {
-                q.append(String.format("\\u%04x", (int) c));
+                q.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16)); // c < 0x20
             } else {
                 q.append(c);
             }

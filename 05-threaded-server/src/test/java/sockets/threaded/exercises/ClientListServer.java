@@ -15,13 +15,18 @@ import sockets.exercise.NotWrittenYet;
  * {@code client_list.py} server, done right. Binding and stopping are written; {@link #serve()} is
  * yours: accept clients, one thread each (virtual threads are the cheap way), and in each: read the
  * name (up to a newline or the client's half-close, at most 256 bytes, within {@code readTimeout}
- * for the whole name), record {@code {name, address, port}}, answer with every entry as one JSON
- * object keyed by name, close.
+ * for the whole name; one CR right before the newline is not part of it; an empty name or bytes
+ * that are not UTF-8 are refused with {@code {"error": ...}}), record {@code {name, address, port}}
+ * (the same name replaces its entry), answer with every entry as one JSON object keyed by name,
+ * close.
  *
  * <p>The stages are the lesson's wire checker ({@code 05-threaded-server/run Checker HOST:PORT}):
- * newline-ended and half-closed names; a name in single-byte pieces; the entry's fields; 50
- * clients at once; an answer over 1,024 bytes; a silent client that holds up nobody. Cap the
- * connections ({@code maxConnections}); copy the list under a lock before writing it out (BUG-41).
+ * newline-ended (LF or CR LF) and half-closed names; a name in single-byte pieces; the entry's
+ * fields, and a name registered again from another address; 50 clients at once, and a client that
+ * registers while another is still sending its name; an answer over 1,024 bytes; a silent client
+ * and one that does not read its answer, which hold up nobody, and names refused; 30 names sent
+ * as over a network. Cap the connections ({@code maxConnections}); copy the list under a lock
+ * before writing it out (BUG-41), and write it after letting go of the lock.
  */
 public final class ClientListServer implements Programs.Server {
 
