@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import sockets.cli.AcrossTheLink;
 import sockets.cli.Programs;
 import sockets.cli.Wire;
+import sockets.cli.Wire.Failed;
 import sockets.cli.Wire.Peer;
 import sockets.cli.Wire.Session;
 import sockets.cli.Wire.Stage;
@@ -36,24 +37,52 @@ public final class Checker {
                 new Stage("a request ended by a half-close gets its answer, then end of stream",
                         "the half-close is the end of the request; the server's close is the end of the answer",
                         s -> exchange(s, "hello, server".getBytes(StandardCharsets.US_ASCII), false)),
-                new Stage("a request in single-byte pieces is answered whole",
-                        "the request is everything before end of stream, however it was split", s -> {
+                new Stage("a request in single-byte pieces, or with a 3 s pause in the middle, is answered whole",
+                        "an answer to only the part before a pause means the server took a silence for the end of the request: the"
+                                + " request is everything before end of stream, however it was split and however long the client"
+                                + " pauses within the server's deadline (5 s at the least)", s -> {
                             byte[] request = new byte[20 + s.random().nextInt(20)];
                             for (int i = 0; i < request.length; i++) {
                                 request[i] = (byte) ('a' + s.random().nextInt(26));
                             }
+                            // The client that pauses runs meanwhile: the stage takes its 3 s, not 3 s more.
+                            CompletableFuture<Void> paused = CompletableFuture.runAsync(() -> {
+                                try {
+                                    exchangeInWrites(s, List.of("hello,".getBytes(StandardCharsets.US_ASCII),
+                                            " after a pause of 3 s".getBytes(StandardCharsets.US_ASCII)), ASCII_UPPER, Duration.ofSeconds(3));
+                                } catch (Exception e) {
+                                    throw new java.util.concurrent.CompletionException(e);
+                                }
+                            }, Thread::startVirtualThread);
                             exchange(s, request, true);
+                            try {
+                                paused.get(30, TimeUnit.SECONDS);
+                            } catch (java.util.concurrent.ExecutionException e) {
+                                throw e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() instanceof Exception x ? x
+                                        : e.getCause() instanceof Exception x ? x : e;
+                            }
                         }),
-                new Stage("a 256 KiB request gets its whole answer",
-                        "the server reads to end of stream before answering; the client writes while nobody reads yet", s -> {
+                new Stage("a 256 KiB request gets its whole answer, and one of 17 MiB the error line of a request over the limit",
+                        "a short answer means the server answered before end of stream (the client writes while nobody reads yet); a 17 MiB"
+                                + " request answered in full means nothing bounds what a client can make the server hold, and one cut off"
+                                + " without a word leaves the client unable to tell \"too large\" from a crash: stop reading past a limit of"
+                                + " at most 16 MiB and say \"error: request over N bytes\"", s -> {
                             byte[] request = new byte[256 * 1024];
                             for (int i = 0; i < request.length; i++) {
                                 request[i] = (byte) ('a' + s.random().nextInt(26));
                             }
                             exchange(s, request, false);
+                            byte[] over = new byte[OVER_THE_LIMIT];
+                            for (int i = 0; i < over.length; i++) {
+                                over[i] = (byte) ('a' + s.random().nextInt(26));
+                            }
+                            refusedOverTheLimit(s, over, ASCII_UPPER.apply(over), "no limit");
                         }),
-                new Stage("50 clients at once each get their own answer",
-                        "each connection is one request: serve them side by side", s -> {
+                new Stage("50 clients at once each get their own answer, and leave no zombie process behind",
+                        "a client without its answer means the connections were not served side by side; zombie processes left after"
+                                + " them mean a forking server never waits for its children (waitpid, or SIGCHLD set to SIG_IGN): each"
+                                + " connection served keeps a process-table entry, and at the user's process limit fork() fails and"
+                                + " nobody is served", s -> {
                             List<CompletableFuture<String>> all = new ArrayList<>();
                             for (int i = 0; i < 50; i++) {
                                 byte[] request = ("request number " + i).getBytes(StandardCharsets.US_ASCII);
@@ -70,24 +99,51 @@ public final class Checker {
                                 String problem = f.get(20, TimeUnit.SECONDS);
                                 s.expect(problem == null, "every client's answer", problem);
                             }
+                            noZombies(s);
                         }),
-                new Stage("a client that never ends its request holds up nobody else",
-                        "a request without an end must cost one connection until a deadline, never the others' answers", s -> {
+                new Stage("a client that never ends its request, or never reads its answer, holds up nobody else",
+                        "another client's answer waiting for this one means one connection holds the whole server: a request without"
+                                + " an end, or an answer nobody takes (more than the kernel's buffers hold, so the server's write blocks),"
+                                + " must cost that connection until a deadline, never the others' answers", s -> {
                             Peer stuck = s.connect(PATIENCE);
                             stuck.send("I will never finish".getBytes(StandardCharsets.US_ASCII));
                             exchange(s, "meanwhile".getBytes(StandardCharsets.US_ASCII), false);
                             stuck.socket().close();
+                            Peer idle = answerStartedAndOwed(s, "the first byte of its answer, and reads no more");
+                            exchange(s, "meanwhile, while an answer waits".getBytes(StandardCharsets.US_ASCII), false);
+                            idle.socket().close();
                         }),
-                new Stage("a client that resets does not affect the others",
-                        "a reset fails that one connection; close it and serve everyone else", s -> {
+                new Stage("a client that resets, in its request or while the server writes its answer, does not affect the others",
+                        "a client whose reset ends another's connection, or the server, means the failed read or write escaped that"
+                                + " one connection (a C server killed by SIGPIPE, an uncaught exception): a reset fails that one"
+                                + " connection; close it and serve everyone else", s -> {
                             Peer rude = s.connect(PATIENCE);
                             rude.send("half a request".getBytes(StandardCharsets.US_ASCII));
                             rude.reset();
                             exchange(s, "after the reset".getBytes(StandardCharsets.US_ASCII), false);
+                            // A bystander in the middle of its request, then a reset while the server is writing an answer
+                            // larger than the kernel's buffers: its next writes fail (ECONNRESET, then EPIPE).
+                            Peer bystander = s.connect(PATIENCE);
+                            byte[] first = "a bystander's request, ".getBytes(StandardCharsets.US_ASCII);
+                            bystander.send(first);
+                            Peer writing = answerStartedAndOwed(s, "the first byte of its answer; it resets while the server still writes the rest");
+                            writing.reset();
+                            // A bounded wait to show the reset never stops the server: a server that dies of it has died by now.
+                            pause(Duration.ofMillis(500));
+                            byte[] second = "finished after the reset".getBytes(StandardCharsets.US_ASCII);
+                            bystander.send(second);
+                            bystander.shutdownOutput();
+                            byte[] request = Arrays.copyOf(first, first.length + second.length);
+                            System.arraycopy(second, 0, request, first.length, second.length);
+                            s.expectSame("the bystander's request in upper case, then end of stream", ASCII_UPPER.apply(request),
+                                    bystander.readToEnd(request.length * 2 + 1024));
                         }),
-                new Stage("text in UTF-8, its characters split across writes and reads, gets its upper case",
+                new Stage("text in UTF-8, its characters split across writes and reads, gets its upper case, and 17 MiB of it the error"
+                        + " line of a request over the limit",
                         "a character can take 2 to 4 bytes, and a read can end inside one: decode the request once, when it is whole"
-                                + " (or with a decoder that keeps a split character for the next read), never read by read", s -> {
+                                + " (or with a decoder that keeps a split character for the next read), never read by read; 17 MiB of"
+                                + " 3-byte characters answered in full means the limit counts characters (a JavaScript string's length"
+                                + " counts UTF-16 units), not the bytes received", s -> {
                             // Short: the 'ä' of "käse" split between two writes (a server that reads late may still get them in one read),
                             // then again in pieces of 1 to 8 bytes.
                             String rest = "se, " + text(s, 40);
@@ -99,6 +155,15 @@ public final class Checker {
                             exchange(s, ("käse, " + rest).getBytes(StandardCharsets.UTF_8), true, UTF8_UPPER);
                             // Long (about 100 KiB) of 2- to 4-byte characters only: every read ends inside a character more often than not.
                             exchange(s, text(s, 40_000).getBytes(StandardCharsets.UTF_8), false, UTF8_UPPER);
+                            // 17 MiB of 3-byte characters: 5.9 million characters, and as many UTF-16 units, under 16 Mi.
+                            String[] cjk = {"日", "本", "語", "中", "文", "字"}; // each its own upper case
+                            byte[][] encoded = Arrays.stream(cjk).map(c -> c.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+                            byte[] over = new byte[OVER_THE_LIMIT];
+                            for (int i = 0; i < over.length; i += 3) {
+                                System.arraycopy(encoded[s.random().nextInt(encoded.length)], 0, over, i, 3);
+                            }
+                            refusedOverTheLimit(s, over, over, "a limit that counts the " + over.length / 3 + " characters (or UTF-16 units)"
+                                    + " rather than the bytes");
                         }),
                 new Stage("a request half-closed while the server owes more answer than its send buffer holds gets all of it",
                         "a short answer here means the server closed when it read end of stream while it still held answer its"
@@ -135,6 +200,209 @@ public final class Checker {
     }
 
     /**
+     * Counts the server's children that have exited and were never waited for, after the 50 connections: fewer than 10
+     * must be left. A server that reaps its children only when it accepts the next connection is given up to 5 more,
+     * 200 ms apart. Where the server's process cannot be seen, says why in the transcript and checks nothing.
+     */
+    static void noZombies(Session s) throws Exception {
+        ServerProcess.Found found = ServerProcess.find(s.target().getPort());
+        if (found.whyNot() != null) {
+            s.note("zombie processes not counted: " + found.whyNot());
+            return;
+        }
+        int zombies = ServerProcess.zombies(found.pids());
+        for (int probe = 1; zombies >= 10 && probe <= 5; probe++) {
+            exchange(s, ("one more, number " + probe).getBytes(StandardCharsets.US_ASCII), false);
+            pause(Duration.ofMillis(200)); // a bounded wait: a child being reaped is gone by then
+            zombies = ServerProcess.zombies(found.pids());
+        }
+        s.note("the server, process " + found.pids() + ", has " + zombies + " zombie children");
+        s.expect(zombies < 10, "fewer than 10 of the server's children left as zombies once their connections ended",
+                zombies + " zombie children of process " + found.pids() + ": exited, and never waited for");
+    }
+
+    /**
+     * The server's processes, found by its listening port through {@code /proc}: the socket's inode in
+     * {@code /proc/net/tcp} or {@code tcp6}, then every process with that inode among its descriptors. Linux only, in
+     * the checker's network namespace, for this user's processes; elsewhere {@link Found#whyNot} says why.
+     */
+    static final class ServerProcess {
+        private ServerProcess() {
+        }
+
+        /** The processes holding the listening socket, or why none can be seen. */
+        record Found(java.util.Set<Long> pids, String whyNot) {
+        }
+
+        static Found find(int port) {
+            java.util.Set<String> links = new java.util.HashSet<>();
+            boolean readAny = false;
+            for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+                String text;
+                try {
+                    text = java.nio.file.Files.readString(java.nio.file.Path.of(file), StandardCharsets.US_ASCII);
+                    readAny = true;
+                } catch (IOException | RuntimeException e) {
+                    continue;
+                }
+                for (String line : text.split("\n")) {
+                    String[] f = line.strip().split("\\s+");
+                    try {
+                        if (f.length >= 10 && f[0].endsWith(":") && Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16) == port
+                                && Integer.parseInt(f[3], 16) == 0x0A) { // 0A: LISTEN
+                            links.add("socket:[" + f[9] + "]");
+                        }
+                    } catch (RuntimeException heading) {
+                        // not a socket line
+                    }
+                }
+            }
+            if (!readAny) {
+                return new Found(java.util.Set.of(), "no /proc/net/tcp here (not Linux?)");
+            }
+            if (links.isEmpty()) {
+                return new Found(java.util.Set.of(), "no socket listening on port " + port + " is visible here (another host or network namespace)");
+            }
+            java.util.Set<Long> pids = new java.util.TreeSet<>();
+            int looked = 0;
+            try (java.nio.file.DirectoryStream<java.nio.file.Path> processes = java.nio.file.Files.newDirectoryStream(
+                    java.nio.file.Path.of("/proc"), p -> p.getFileName().toString().matches("[0-9]+"))) {
+                for (java.nio.file.Path process : processes) {
+                    try (java.nio.file.DirectoryStream<java.nio.file.Path> fds = java.nio.file.Files.newDirectoryStream(process.resolve("fd"))) {
+                        for (java.nio.file.Path fd : fds) {
+                            if (++looked > 200_000) {
+                                break; // bounded
+                            }
+                            if (links.contains(java.nio.file.Files.readSymbolicLink(fd).toString())) {
+                                pids.add(Long.parseLong(process.getFileName().toString()));
+                                break;
+                            }
+                        }
+                    } catch (IOException | RuntimeException notOurs) {
+                        // another user's process, or one that just exited
+                    }
+                }
+            } catch (IOException e) {
+                return new Found(java.util.Set.of(), "/proc cannot be listed: " + e.getMessage());
+            }
+            if (pids.contains(ProcessHandle.current().pid())) {
+                return new Found(java.util.Set.of(), "the server runs inside the checker's own JVM");
+            }
+            if (pids.isEmpty()) {
+                return new Found(java.util.Set.of(), "the process listening on port " + port + " belongs to another user");
+            }
+            return new Found(pids, null);
+        }
+
+        /** How many processes whose parent is one of {@code parents} have exited and not been waited for (state Z). */
+        static int zombies(java.util.Set<Long> parents) {
+            int count = 0;
+            try (java.nio.file.DirectoryStream<java.nio.file.Path> processes = java.nio.file.Files.newDirectoryStream(
+                    java.nio.file.Path.of("/proc"), p -> p.getFileName().toString().matches("[0-9]+"))) {
+                for (java.nio.file.Path process : processes) {
+                    try {
+                        String stat = java.nio.file.Files.readString(process.resolve("stat"), StandardCharsets.US_ASCII);
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 1).strip().split(" "); // after "PID (NAME)"
+                        if (f[0].equals("Z") && parents.contains(Long.parseLong(f[1]))) {
+                            count++;
+                        }
+                    } catch (IOException | RuntimeException gone) {
+                        // exited meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                return 0;
+            }
+            return count;
+        }
+    }
+
+    /** The largest request limit the protocol allows a server: a request over it must be refused. */
+    static final int MOST_LIMIT = 16 << 20;
+
+    /** The size of the requests over the limit: 17 MiB, a whole number of 3-byte characters. */
+    static final int OVER_THE_LIMIT = 3 * ((MOST_LIMIT + (1 << 20)) / 3 + 1);
+
+    /**
+     * Sends {@code request} (over {@link #MOST_LIMIT}), reading all the while, and expects the refusal: the line
+     * {@code error: request over N bytes} with N at most 16 MiB, after nothing or after the start of {@code answer} (a
+     * server that answers as it reads), then end of stream or a reset (the client may still be sending). A server that
+     * answers it whole is told {@code whole}: why it did not refuse.
+     */
+    static void refusedOverTheLimit(Session s, byte[] request, byte[] answer, String whole) throws Exception {
+        Peer c = s.connect(PATIENCE);
+        CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+            try {
+                c.send(request);
+                c.shutdownOutput();
+            } catch (IOException e) {
+                s.note("sending stopped (" + e.getMessage() + "): the server stopped reading");
+            }
+        }, Thread::startVirtualThread);
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        java.io.InputStream in = c.socket().getInputStream();
+        byte[] buffer = new byte[64 * 1024];
+        String end = "then end of stream";
+        try {
+            for (int r; got.size() <= answer.length + 1024 && (r = in.read(buffer)) >= 0; ) {
+                got.write(buffer, 0, r);
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            throw new Failed("stalled: a request of " + request.length + " bytes got " + got.size() + " bytes back, then nothing for "
+                    + c.socket().getSoTimeout() + " ms while the connection stayed open: a request over the limit must be refused"
+                    + " at once, with \"error: request over N bytes\", N at most " + MOST_LIMIT);
+        } catch (java.net.SocketException e) {
+            end = "then the connection was reset";
+        }
+        sent.cancel(false);
+        byte[] bytes = got.toByteArray();
+        s.note("the " + request.length + "-byte request's client <- " + (bytes.length == 0 ? "nothing" : Wire.hex(bytes)) + ", " + end);
+        String tail = new String(bytes, Math.max(0, bytes.length - 64), Math.min(64, bytes.length), StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile("error: request over ([0-9]{1,10}) bytes\n$").matcher(tail);
+        String wanted = "\"error: request over N bytes\\n\" with N at most " + MOST_LIMIT + " (after nothing, or after the upper case of"
+                + " the request's first bytes), then end of stream or a reset";
+        if (line.find()) {
+            long limit = Long.parseLong(line.group(1));
+            int before = bytes.length - line.group().length();
+            s.expect(limit <= MOST_LIMIT, wanted, "\"" + line.group().strip() + "\": a limit over 16 MiB");
+            int differs = Arrays.mismatch(Arrays.copyOf(bytes, before), answer);
+            s.expect(differs < 0 || differs >= before, wanted, Wire.difference(answer, Arrays.copyOf(bytes, before)) + " before the error line");
+            return;
+        }
+        if (Arrays.equals(bytes, answer)) {
+            throw new Failed("expected: " + wanted + "\ngot:      the whole request of " + request.length + " bytes in upper case, " + end
+                    + ": " + whole);
+        }
+        throw new Failed("expected: " + wanted + "\ngot:      " + (bytes.length == 0 ? "nothing" : Wire.hex(bytes)) + ", " + end
+                + ": no error line" + (bytes.length == 0 ? ", so the client cannot tell \"too large\" from a crash" : ""));
+    }
+
+    /**
+     * Connects with a small receive buffer, sends a request whose answer is more than the kernel's buffers hold (but under
+     * 16 MiB; a server with a smaller limit refuses it, and its error line is the answer), half-closes and reads the
+     * answer's first byte: the server is writing, and the rest cannot all fit in its send buffer and this client's
+     * receive buffer. Returns the client, which reads no more.
+     */
+    static Peer answerStartedAndOwed(Session s, String what) throws Exception {
+        byte[] request = new byte[(int) Math.min(MOST_LIMIT - (1 << 20), 2 * Wire.sendBufferCeiling() + (2 << 20))];
+        for (int i = 0; i < request.length; i++) {
+            request[i] = (byte) ('a' + s.random().nextInt(26));
+        }
+        Peer c = s.connect(PATIENCE, 8 * 1024);
+        CompletableFuture.runAsync(() -> {
+            try {
+                c.send(request);
+                c.shutdownOutput();
+            } catch (IOException e) {
+                s.note("sending stopped (" + e.getMessage() + "): the server stopped reading");
+            }
+        }, Thread::startVirtualThread);
+        c.read(1);
+        s.note("(the client that sent those " + request.length + " bytes has read " + what + ")");
+        return c;
+    }
+
+    /**
      * Lower-case letters whose upper case Java, Python and JavaScript agree on, and signs that have none; 2 to 4 bytes each
      * in UTF-8 (a 4-byte one is a surrogate pair in Java and JavaScript, which a read can split too). Each has a one-to-one
      * upper case, so a server that maps code point by code point (Character.toUpperCase)
@@ -160,14 +428,33 @@ public final class Checker {
         return t.toString();
     }
 
+    /** Waits {@code d} at least (parkNanos may return early). */
+    static void pause(Duration d) {
+        long end = System.nanoTime() + d.toNanos();
+        for (long left; (left = end - System.nanoTime()) > 0; ) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+        }
+    }
+
     /** Sends each of {@code writes} apart (a few milliseconds between them), half-closes, and checks the answer. */
     static void exchangeInWrites(Session s, List<byte[]> writes, java.util.function.UnaryOperator<byte[]> upper) throws Exception {
+        exchangeInWrites(s, writes, upper, Duration.ofMillis(20));
+    }
+
+    /** The same, {@code pause} between the writes (a client that pauses: part of the input, not a synchronisation). */
+    static void exchangeInWrites(Session s, List<byte[]> writes, java.util.function.UnaryOperator<byte[]> upper, Duration pause)
+            throws Exception {
         Peer c = s.connect(PATIENCE);
         java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
-        for (byte[] w : writes) {
-            c.send(w);
-            whole.write(w);
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+        for (int i = 0; i < writes.size(); i++) {
+            if (i > 0) {
+                if (pause.toMillis() >= 1000) {
+                    s.note("(a pause of " + pause.toMillis() + " ms)");
+                }
+                pause(pause);
+            }
+            c.send(writes.get(i));
+            whole.write(writes.get(i));
         }
         c.shutdownOutput();
         byte[] request = whole.toByteArray();
@@ -194,6 +481,15 @@ public final class Checker {
                 throw new IllegalStateException("sending failed: " + e.getMessage(), e);
             }
         }, Thread::startVirtualThread);
+        if (inPieces) {
+            // Pieces can take seconds on a busy machine (each waits until the server has read the one before): the
+            // read's patience starts once they are all sent. What a server sends meanwhile waits in the buffers.
+            try {
+                sent.get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // the read below says what the server did
+            }
+        }
         byte[] answer = c.readToEnd(request.length * 2 + 1024);
         byte[] expected = upper.apply(request);
         try {

@@ -1,16 +1,22 @@
 # passes
-# A correct half-close server: a thread per connection, the request read to end of stream,
-# decoded once when whole, answered in upper case, then the sending side shut down.
+# A correct half-close server: a thread per connection, the request read to end of stream (at most
+# 16 MiB: one byte more, and it says so and stops), decoded once when whole, answered in upper case,
+# then the sending side shut down.
 import socket, threading
+LIMIT = 16 << 20
 def serve(conn):
     with conn:
         try:
-            request = b""
+            request = bytearray()
             while True:
                 chunk = conn.recv(65536)
                 if not chunk:
                     break
                 request += chunk
+                if len(request) > LIMIT:
+                    conn.sendall(b"error: request over %d bytes\n" % LIMIT)
+                    conn.shutdown(socket.SHUT_WR)
+                    return
             conn.sendall(request.decode("utf-8").upper().encode("utf-8"))
             conn.shutdown(socket.SHUT_WR)
         except OSError:
