@@ -1,31 +1,20 @@
 package sockets.echo;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
 import sockets.cli.AcrossTheLink;
 import sockets.cli.Programs;
+import sockets.cli.ServerProcess;
 import sockets.cli.Timeouts;
 import sockets.cli.Wire;
 import sockets.cli.Wire.Peer;
@@ -139,8 +128,8 @@ public final class Checker {
                                 + " went mean the server never closes a connection it is done with: close() it (shutdown() sends the FIN but"
                                 + " keeps the descriptor), or it stops accepting when it runs out",
                         s -> {
-                            Descriptors.Found server = Descriptors.find(s.target().getPort());
-                            long before = server.whyNot() == null ? Descriptors.count(server.pids()) : -1;
+                            ServerProcess.Found server = ServerProcess.find(s.target().getPort());
+                            long before = server.process() == null ? -1 : server.process().openDescriptors();
                             long budget = acrossALink(s) ? ROUND_TRIPS_ACROSS_A_LINK : ROUND_TRIPS;
                             long start = System.nanoTime();
                             for (int i = 1; i <= CLIENTS; i++) {
@@ -160,8 +149,8 @@ public final class Checker {
                                 s.note("descriptors not counted: " + (server.whyNot() != null ? server.whyNot() : "the server's process could not be read"));
                                 return;
                             }
-                            long after = Descriptors.settle(server.pids(), before, STALL);
-                            s.note("the server (" + server.what() + ") had " + before + " descriptors open before the " + CLIENTS
+                            long after = server.process().settledDescriptors(before, STALL);
+                            s.note("the server (" + server.process().what() + ") had " + before + " descriptors open before the " + CLIENTS
                                     + " clients, " + after + " after they had all closed");
                             s.expect(after - before <= CLIENTS / 2, "the server's open descriptors back to about " + before + " once its "
                                     + CLIENTS + " clients had closed (a few more are fine)", after + " open: " + (after - before) + " more,"
@@ -175,12 +164,12 @@ public final class Checker {
                         s -> {
                             // A client with a small receive buffer that reads nothing: it sends until the server's send
                             // buffer is full and the server keeps some echo itself, and, if the server reads on, on to the
-                            // end of its data; only then its FIN (Owing.oweAll): at that moment the server owes more than
+                            // end of its data; only then its FIN (Peer.oweAll): at that moment the server owes more than
                             // its kernel can hold, megabytes more if it never stops reading.
                             Peer c = s.connect(PATIENCE, 8 * 1024);
                             byte[] message = new byte[(int) Math.min(64L << 20, 3 * Wire.sendBufferCeiling() + (4 << 20) + s.random().nextInt(4096))];
                             s.random().nextBytes(message);
-                            Peer.Owed owed = Owing.oweAll(s, c, message, STALL);
+                            Peer.Owed owed = c.oweAll(message, STALL);
                             s.expectSame(owed.sent().length + " bytes, then end of stream", owed.sent(), owed.got());
                         }),
                 new Stage("a client that resets its connection does not stop the server",
@@ -343,389 +332,6 @@ public final class Checker {
                     echo.join(Timeouts.millis(PATIENCE));
                 }
             }
-        }
-    }
-
-    /**
-     * Stage 4's count of a server's open descriptors. The server is found by its listening port:
-     * {@code /proc/net/tcp} and {@code tcp6} give the listening socket's inode, and the processes
-     * with {@code socket:[INODE]} among their {@code /proc/PID/fd} links hold it (a forked
-     * server's parent; its children close their copy). That needs Linux, the same network
-     * namespace and processes this user may read; elsewhere {@link #find} says why it cannot
-     * count, and the stage does not fail. A server inside the checker's own process is not
-     * counted: the checker's own sockets come and go in the same table.
-     */
-    static final class Descriptors {
-
-        /** The processes that hold the listening socket, or why none can be counted. */
-        record Found(List<Long> pids, String whyNot) {
-            String what() {
-                return "process" + (pids.size() == 1 ? " " : "es ") + pids;
-            }
-        }
-
-        private Descriptors() {
-        }
-
-        static Found find(int port) {
-            Set<String> inodes = listeningInodes(port);
-            if (inodes == null) {
-                return new Found(List.of(), "no /proc/net/tcp here (not Linux?)");
-            }
-            if (inodes.isEmpty()) {
-                return new Found(List.of(), "no socket listening on port " + port
-                        + " is visible on this machine (another host, or another network namespace)");
-            }
-            List<Long> pids = holders(inodes);
-            if (pids.contains(ProcessHandle.current().pid())) {
-                return new Found(List.of(), "the server runs inside the checker's own process, whose own sockets come and go too");
-            }
-            if (pids.isEmpty()) {
-                return new Found(List.of(), "the process listening on port " + port + " belongs to another user");
-            }
-            return new Found(pids, null);
-        }
-
-        /** The descriptors open in {@code pids} together (a process that has ended counts none), or -1 if none could be read. */
-        static long count(List<Long> pids) {
-            long total = 0;
-            boolean any = false;
-            for (long pid : pids) {
-                try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-                    total += fds.count();
-                    any = true;
-                } catch (IOException | RuntimeException gone) {
-                    // ended, or not ours to read
-                }
-            }
-            return any ? total : -1;
-        }
-
-        /**
-         * The count once it is back within a few of {@code before} (a server closes a connection only
-         * after it reads the client's end of stream), or the last count after {@code most}.
-         */
-        static long settle(List<Long> pids, long before, Duration most) {
-            long deadline = System.nanoTime() + most.toNanos();
-            long now = count(pids);
-            while (now > before + 2 && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(20_000_000L);
-                now = count(pids);
-            }
-            return now;
-        }
-
-        /** Inodes of the sockets listening on {@code port} (any address, IPv4 or IPv6); null without /proc/net/tcp. */
-        static Set<String> listeningInodes(int port) {
-            Set<String> inodes = new HashSet<>();
-            boolean readAny = false;
-            for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-                String text;
-                try (InputStream in = Files.newInputStream(Path.of(file))) {
-                    text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-                    readAny = true;
-                } catch (IOException | RuntimeException e) {
-                    continue;
-                }
-                inodes.addAll(listening(text, port));
-            }
-            return readAny ? inodes : null;
-        }
-
-        /** The inodes of the sockets in state LISTEN on {@code port} in one {@code /proc/net/tcp} table. */
-        static Set<String> listening(String table, int port) {
-            Set<String> inodes = new HashSet<>();
-            for (String line : table.split("\n")) {
-                String[] f = line.strip().split("\\s+");
-                if (f.length < 10 || !f[0].endsWith(":")) {
-                    continue; // the heading
-                }
-                try {
-                    int local = Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16);
-                    if (local == port && Integer.parseInt(f[3], 16) == 0x0A) { // 0A: LISTEN
-                        inodes.add(f[9]);
-                    }
-                } catch (RuntimeException malformed) {
-                    // not a socket line
-                }
-            }
-            return inodes;
-        }
-
-        /** The processes that have one of {@code inodes} open; bounded: at most 100,000 descriptors looked at. */
-        static List<Long> holders(Set<String> inodes) {
-            Set<String> links = new HashSet<>();
-            for (String inode : inodes) {
-                links.add("socket:[" + inode + "]");
-            }
-            List<Long> pids = new ArrayList<>();
-            int looked = 0;
-            try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"),
-                    p -> p.getFileName().toString().matches("[0-9]+"))) {
-                for (Path process : processes) {
-                    try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
-                        for (Path fd : fds) {
-                            if (++looked > 100_000) {
-                                return pids;
-                            }
-                            if (links.contains(Files.readSymbolicLink(fd).toString())) {
-                                pids.add(Long.parseLong(process.getFileName().toString()));
-                                break;
-                            }
-                        }
-                    } catch (IOException | RuntimeException notOurs) {
-                        // another user's process, or one that just ended
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                return pids;
-            }
-            return pids;
-        }
-    }
-
-    /**
-     * Stage 5's client: {@link Peer#oweAtEnd}, carried on. That makes the server read the client's
-     * end of stream while its send buffer is full and it keeps 32 KiB or more of echo itself; a
-     * server that caps what it keeps (1 MiB, say) and drops the rest passes it. So when the server
-     * has shown that it reads on with its send buffer full (it read two pieces whose echo the
-     * kernel could not take), this client goes on sending, 32 KiB at a time, each read by the
-     * server before the next, to the end of its data or until the server stops reading (a
-     * high-water mark): such a server owes megabytes at the end of stream, however it keeps them.
-     * A server that stops reading earlier (a blocking write, a small high-water mark) gets the end
-     * of stream at that point, as with {@code oweAtEnd}. The queues come from {@code /proc/net/tcp}
-     * as in {@code Wire}; where the server's socket is not visible, this is {@code oweAtEnd}.
-     */
-    static final class Owing {
-        record End(int state, long tx, long rx) {
-        }
-
-        record Pair(End server, End client) {
-            boolean whole() {
-                return server != null && client != null;
-            }
-
-            /** The server has read every byte sent to it. */
-            boolean read() {
-                return server.rx() == 0 && client.tx() == 0;
-            }
-
-            /** Echo the kernel holds: the server's send queue and the client's receive queue. */
-            long held() {
-                return server.tx() + client.rx();
-            }
-        }
-
-        private Owing() {
-        }
-
-        static Peer.Owed oweAll(Wire.Session s, Peer c, byte[] data, Duration stall) throws Exception {
-            int serverPort = s.target().getPort();
-            Socket socket = c.socket();
-            int clientPort = socket.getLocalPort();
-            Pair q = read(serverPort, clientPort);
-            if (q == null || q.server() == null) {
-                return c.oweAtEnd(data, stall);
-            }
-            OutputStream out = socket.getOutputStream();
-            // First, as oweAtEnd: big pieces until the held echo stops growing by a whole piece, then read back.
-            final int big = 256 * 1024;
-            int sent = 0;
-            long full = 0;
-            while (sent + big <= data.length / 2) {
-                out.write(data, sent, big);
-                sent += big;
-                q = await(serverPort, clientPort, Duration.ofMillis(200), Pair::read);
-                if (q == null || !q.whole()) {
-                    break;
-                }
-                boolean kept = q.read() && q.held() == full + big;
-                full = q.held();
-                if (!kept) {
-                    break;
-                }
-            }
-            s.note("c1 -> " + sent + " bytes without reading, the kernel held " + full + " bytes of echo" + (full == 0 ? "" : "; then c reads them back"));
-            byte[] first = full == 0 ? new byte[0] : readBack(s, c, sent, false);
-            if (full > 0 && first.length < sent) {
-                return new Peer.Owed(Arrays.copyOf(data, sent), first);
-            }
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            got.writeBytes(first);
-            boolean stalled = false;
-            for (int round = 1; ; round++) {
-                // Then, from empty: all but 64 KiB of that at once, and 16 KiB at a time, each read by the server before
-                // the next, until two pieces are read while the held echo does not grow (its send buffer is full).
-                int start = sent;
-                List<Long> held = new ArrayList<>();
-                boolean fullAndReading = false;
-                stalled = false;
-                int prefill = (int) Math.max(0, Math.min(full - 64 * 1024, data.length - sent));
-                while (sent < data.length) {
-                    int n = sent == start && prefill > 0 ? prefill : Math.min(16 * 1024, data.length - sent);
-                    out.write(data, sent, n);
-                    sent += n;
-                    q = await(serverPort, clientPort, stall, Pair::read);
-                    if (q == null || !q.whole()) {
-                        break;
-                    }
-                    if (!q.read()) {
-                        stalled = true;
-                        break;
-                    }
-                    held.add(q.held());
-                    int k = held.size();
-                    if (k >= 3 && held.get(k - 1).equals(held.get(k - 3))) {
-                        fullAndReading = round == 1;
-                        break;
-                    }
-                }
-                long inKernel = q != null && q.whole() ? q.held() : 0;
-                s.note("c1 -> " + (sent - start) + " more bytes without reading" + (stalled ? ": the server stopped reading them"
-                        : ": the server read them all; its kernel holds " + inKernel + " bytes of echo, so it keeps "
-                                + Math.max(0, sent - start - inKernel) + " itself"));
-                if (!fullAndReading) {
-                    break;
-                }
-                // The server reads on with its send buffer full: the rest, 256 KiB at a time, while it reads every piece.
-                // Each is written by a thread of its own: if the server stops reading, the write blocks until this
-                // client reads, and the piece counts as sent (it will be, as the client reads the echo back).
-                int more = sent;
-                Thread writer = null;
-                while (sent < data.length) {
-                    int at = sent;
-                    int n = Math.min(256 * 1024, data.length - sent);
-                    Thread piece = Thread.ofPlatform().daemon().start(() -> {
-                        try {
-                            out.write(data, at, n);
-                        } catch (IOException ended) { // the read back says how
-                        }
-                    });
-                    writer = piece;
-                    sent += n;
-                    q = await(serverPort, clientPort, stall, p -> !piece.isAlive() && p.read());
-                    if (q == null || !q.whole() || writer.isAlive() || !q.read()) {
-                        stalled = q != null && q.whole();
-                        break;
-                    }
-                }
-                s.note("c1 -> " + (sent - more) + " more" + (stalled ? ": the server stopped reading them (a high-water mark)"
-                        : ", every byte read by the server, which keeps the echo its kernel cannot take: " + (sent - start - inKernel)
-                                + " bytes or more"));
-                if (!stalled) {
-                    break;
-                }
-                // A server with a high-water mark stops reading instead of dropping: read back all it owes (no FIN yet,
-                // so nothing can be lost), then once more from empty to a full send buffer, and the FIN while it reads.
-                byte[] back = readBack(s, c, sent - got.size(), false);
-                got.writeBytes(back);
-                writer.join(Timeouts.millis(stall));
-                if (got.size() < sent) {
-                    return new Peer.Owed(Arrays.copyOf(data, sent), got.toByteArray());
-                }
-            }
-            s.note("c1 -> FIN (shutdownOutput)");
-            socket.shutdownOutput();
-            if (!stalled) {
-                await(serverPort, clientPort, stall, p -> Set.of(0x07, 0x08, 0x09, 0x0B).contains(p.server().state()) && p.server().rx() == 0);
-            }
-            got.writeBytes(readBack(s, c, sent - got.size(), true));
-            return new Peer.Owed(Arrays.copyOf(data, sent), got.toByteArray());
-        }
-
-        /**
-         * Reads {@code expected} bytes (and then end of stream, if {@code toEnd}) at most 64 KiB a
-         * millisecond, as {@code oweAtEnd} does; what came before an early end of stream.
-         */
-        static byte[] readBack(Wire.Session s, Peer c, int expected, boolean toEnd) throws IOException, Wire.Failed {
-            InputStream in = c.socket().getInputStream();
-            byte[] got = new byte[expected];
-            int at = 0;
-            try {
-                while (at < expected) {
-                    int r = in.read(got, at, Math.min(64 * 1024, expected - at));
-                    if (r < 0) {
-                        break;
-                    }
-                    if ((at + r) / (64 * 1024) != at / (64 * 1024)) {
-                        LockSupport.parkNanos(1_000_000);
-                    }
-                    at += r;
-                }
-                if (toEnd && at == expected && in.read() >= 0) {
-                    s.note("c1 <- " + expected + " bytes, then more");
-                    throw new Wire.Failed("expected: " + expected + " bytes, then end of stream\ngot:      more than " + expected + " bytes");
-                }
-            } catch (SocketTimeoutException e) {
-                s.note("c1 <- " + Wire.hex(Arrays.copyOf(got, at)) + ", then nothing");
-                throw new Wire.Failed("stalled: the client got " + at + " of " + expected + " bytes, then nothing for " + c.socket().getSoTimeout()
-                        + " ms while the connection stayed open (the server stopped: blocked, waiting, or busy elsewhere)");
-            } catch (SocketException e) {
-                s.note("c1 <- " + Wire.hex(Arrays.copyOf(got, at)) + ", then " + e.getMessage());
-                throw new Wire.Failed("lost: the client got " + at + " of " + expected + " bytes, then the connection was reset (" + e.getMessage() + ")");
-            }
-            byte[] read = Arrays.copyOf(got, at);
-            s.note("c1 <- " + Wire.hex(read) + (toEnd || at < expected ? ", then end of stream" : ""));
-            return read;
-        }
-
-        /** Both ends of the connection between {@code serverPort} and {@code clientPort}, or null if /proc cannot be read. */
-        static Pair read(int serverPort, int clientPort) {
-            End server = null;
-            End client = null;
-            for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-                String text;
-                try (InputStream in = Files.newInputStream(Path.of(file))) {
-                    text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-                } catch (IOException | RuntimeException e) {
-                    return null;
-                }
-                for (String line : text.split("\n")) {
-                    String[] f = line.strip().split("\\s+");
-                    if (f.length < 5 || !f[0].endsWith(":") || !f[4].contains(":")) {
-                        continue; // the heading
-                    }
-                    try {
-                        int local = Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16);
-                        int remote = Integer.parseInt(f[2].substring(f[2].lastIndexOf(':') + 1), 16);
-                        int state = Integer.parseInt(f[3], 16);
-                        if (state == 0x06 || state == 0x0A) {
-                            continue; // TIME_WAIT, LISTEN
-                        }
-                        String[] queues = f[4].split(":");
-                        End end = new End(state, Long.parseLong(queues[0], 16), Long.parseLong(queues[1], 16));
-                        if (local == serverPort && remote == clientPort) {
-                            server = end;
-                        } else if (local == clientPort && remote == serverPort) {
-                            client = end;
-                        }
-                    } catch (RuntimeException e) {
-                        // a line of another shape: not ours
-                    }
-                }
-            }
-            return new Pair(server, client);
-        }
-
-        /** Waits until {@code done}, or until nothing has changed for {@code stall}; the last reading (null or partial: a socket gone). */
-        static Pair await(int serverPort, int clientPort, Duration stall, Predicate<Pair> done) {
-            Pair last = null;
-            long since = System.nanoTime();
-            // Bounded: every reading that changes restarts the clock, and the queues change only as bytes move.
-            for (int polls = 0; polls < 100_000; polls++) {
-                Pair p = read(serverPort, clientPort);
-                if (p == null || !p.whole() || done.test(p)) {
-                    return p;
-                }
-                if (!p.equals(last)) {
-                    last = p;
-                    since = System.nanoTime();
-                } else if (System.nanoTime() - since > stall.toNanos()) {
-                    return p;
-                }
-                LockSupport.parkNanos(200_000);
-            }
-            return last;
         }
     }
 

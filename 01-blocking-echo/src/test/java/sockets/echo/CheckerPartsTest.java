@@ -10,89 +10,18 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import sockets.cli.Wire;
 
 /**
- * The wire checker's own measuring parts, each against servers in this JVM or a child process:
- * the descriptor count of stage 4 and the rate yardstick of stage 3. (Stage 5's client that goes on
- * sending while the server reads on with its send buffer full is checked by CheckerTest against the
- * lesson's server, and by the catalogue against servers that keep, drop or cap what they owe.)
+ * The wire checker's own measuring part, against servers in this JVM: the rate yardstick of stage
+ * 3. (Stage 4's descriptor count is the shared {@code sockets.cli.ServerProcess}, tested in docs'
+ * {@code ServerProcessTest}. Stage 5's client, {@code Wire.Peer.oweAll}, which goes on sending while
+ * the server reads on with its send buffer full, is checked by CheckerTest against the lesson's
+ * server, and by the catalogue against servers that keep, drop or cap what they owe.)
  */
 class CheckerPartsTest {
-
-    private static final String TABLE = """
-              sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
-               0: 0100007F:1389 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4242 1 0 100 0 0 10 0
-               1: 0100007F:1389 0100007F:D431 01 00000000:00000000 00:00000000 00000000  1000        0 4343 1 0 20 4 30 10 -1
-               2: 0100007F:138A 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4444 1 0 100 0 0 10 0
-               3: garbage
-            """;
-
-    @Test
-    void the_listening_socket_of_a_port_is_found_in_a_proc_net_tcp_table_and_nothing_else() {
-        assertThat(Checker.Descriptors.listening(TABLE, 0x1389)).containsExactly("4242");
-        assertThat(Checker.Descriptors.listening(TABLE, 0x138A)).containsExactly("4444");
-        assertThat(Checker.Descriptors.listening(TABLE, 0xD431)).isEmpty();
-    }
-
-    @Test
-    void a_server_in_the_checkers_own_process_or_nowhere_is_not_counted_and_says_why() throws Exception {
-        try (ServerSocket here = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Checker.Descriptors.Found found = Checker.Descriptors.find(here.getLocalPort());
-            assertThat(found.pids()).isEmpty();
-            assertThat(found.whyNot()).contains("inside the checker's own process");
-        }
-        int free;
-        try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            free = gone.getLocalPort();
-        }
-        assertThat(Checker.Descriptors.find(free).whyNot()).contains("no socket listening on port " + free);
-    }
-
-    @Test
-    void the_count_is_a_processs_open_descriptors_and_settles_once_they_close() throws Exception {
-        List<Long> self = List.of(ProcessHandle.current().pid());
-        long before = Checker.Descriptors.count(self);
-        assertThat(before).isPositive();
-        try (ServerSocket one = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                ServerSocket two = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            assertThat(Checker.Descriptors.count(self)).isGreaterThanOrEqualTo(before + 2);
-        }
-        assertThat(Checker.Descriptors.count(List.of(Long.MAX_VALUE))).isEqualTo(-1);
-        // Already within a few of the count before: no waiting. Far above it: the last count, after the wait.
-        long start = System.nanoTime();
-        assertThat(Checker.Descriptors.settle(self, Checker.Descriptors.count(self), Duration.ofSeconds(5))).isPositive();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-        start = System.nanoTime();
-        assertThat(Checker.Descriptors.settle(self, 0, Duration.ofMillis(100))).isGreaterThan(2);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
-    }
-
-    @Test
-    void a_server_in_another_process_is_found_by_its_listening_port_and_its_descriptors_counted() throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder("python3", "-c", "import socket, sys\n"
-                    + "l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(8)\n"
-                    + "print(l.getsockname()[1], flush=True); sys.stdin.read()").start();
-        } catch (IOException noPython) {
-            org.junit.jupiter.api.Assumptions.abort("no python3 here");
-            return;
-        }
-        try {
-            String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
-            Checker.Descriptors.Found found = Checker.Descriptors.find(Integer.parseInt(line.strip()));
-            assertThat(found.whyNot()).isNull();
-            assertThat(found.pids()).containsExactly(p.pid());
-            assertThat(found.what()).isEqualTo("process [" + p.pid() + "]");
-            assertThat(Checker.Descriptors.count(found.pids())).isGreaterThanOrEqualTo(4); // stdin, stdout, stderr, the listener
-        } finally {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
 
     @Test
     void the_rate_bar_is_thirty_times_the_checkers_own_echo_and_never_under_the_floor() throws Exception {

@@ -10,10 +10,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import sockets.cli.AcrossTheLink;
 import sockets.cli.Programs;
+import sockets.cli.ServerProcess;
 import sockets.cli.Timeouts;
 import sockets.cli.Wire;
 import sockets.cli.Wire.Failed;
 import sockets.cli.Wire.Peer;
+import sockets.cli.Wire.Queues;
 import sockets.cli.Wire.Session;
 import sockets.cli.Wire.Stage;
 
@@ -258,11 +260,11 @@ public final class Checker {
     private static void manyClients(Session s) throws Exception {
         int port = s.target().getPort();
         ServerProcess.Found found = ServerProcess.find(port);
-        long[] fdsBefore = found.process() == null ? null : found.process().descriptors();
+        ServerProcess.Descriptors fdsBefore = found.process() == null ? null : found.process().descriptors();
         // c1 sends half a frame, waits until the server has read it, and resets the connection.
         Peer reset = s.connect(PATIENCE);
         reset.send(new byte[] {0, 0, 0, 18, 'a', 'b'}); // announces 18 bytes, sends 2
-        ServerProcess.awaitRead(port, reset.socket().getLocalPort(), PATIENCE);
+        Queues.awaitRead(port, reset.socket().getLocalPort(), PATIENCE);
         reset.reset();
         // The next client (c2) must get its own frame back, not one made of a reset client's bytes.
         Peer next = s.connect(PATIENCE);
@@ -291,7 +293,7 @@ public final class Checker {
             }
         });
         awaitOwing(writer, sent, port, quiet.socket().getLocalPort());
-        ServerProcess.Queues q = ServerProcess.queues(port, quiet.socket().getLocalPort());
+        Queues.Pair q = visible(Queues.read(port, quiet.socket().getLocalPort()));
         s.note("c3 -> " + sent.get() + " of " + owed.length + " bytes of " + frames + " frames, reading nothing"
                 + (q == null ? "" : "; the kernel holds " + q.total() + " of them (both ends' queues)"));
         if (q != null) {
@@ -325,18 +327,23 @@ public final class Checker {
             return;
         }
         // Every client has ended: within the patience, the server must be back to the descriptors it had.
-        long[] now = found.process().descriptors();
+        ServerProcess.Descriptors now = found.process().descriptors();
         long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (now != null && now[0] > fdsBefore[0] + 2 && System.nanoTime() < deadline) {
+        while (now != null && now.all() > fdsBefore.all() + 2 && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
             now = found.process().descriptors();
         }
         if (now != null) {
-            s.note("the server (" + found.process().what() + "): " + fdsBefore[0] + " descriptors before, " + now[0] + " after all 53 clients ended");
-            s.expect(now[0] <= fdsBefore[0] + 2, "the server to close every connection its client ended: about " + fdsBefore[0]
-                    + " descriptors, as before", now[0] + " descriptors (" + now[1] + " sockets) " + Timeouts.millis(PATIENCE)
-                    + " ms after the clients ended: " + (now[0] - fdsBefore[0]) + " connections never closed");
+            s.note("the server (" + found.process().what() + "): " + fdsBefore.all() + " descriptors before, " + now.all() + " after all 53 clients ended");
+            s.expect(now.all() <= fdsBefore.all() + 2, "the server to close every connection its client ended: about " + fdsBefore.all()
+                    + " descriptors, as before", now.all() + " descriptors (" + now.sockets() + " sockets) " + Timeouts.millis(PATIENCE)
+                    + " ms after the clients ended: " + (now.all() - fdsBefore.all()) + " connections never closed");
         }
+    }
+
+    /** {@code q} if both ends of the connection are visible, else null. */
+    private static Queues.Pair visible(Queues.Pair q) {
+        return q == null || !q.whole() ? null : q;
     }
 
     /**
@@ -346,13 +353,13 @@ public final class Checker {
      */
     private static void awaitOwing(Thread writer, java.util.concurrent.atomic.AtomicLong sent, int serverPort, int clientPort) throws InterruptedException {
         long deadline = System.nanoTime() + 15_000_000_000L;
-        ServerProcess.Queues last = null;
+        Queues.Pair last = null;
         long lastSent = -1;
         long since = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            ServerProcess.Queues q = ServerProcess.queues(serverPort, clientPort);
+            Queues.Pair q = visible(Queues.read(serverPort, clientPort));
             long now = sent.get();
-            if (!writer.isAlive() && q != null && q.serverUnread() == 0 && q.clientUnsent() == 0) {
+            if (!writer.isAlive() && q != null && q.readAll()) {
                 return; // the server has read every byte: what it owes is in its buffers or blocks its write
             }
             if (q == null && !writer.isAlive()) {

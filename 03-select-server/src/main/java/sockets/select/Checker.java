@@ -13,9 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import sockets.cli.AcrossTheLink;
 import sockets.cli.Programs;
+import sockets.cli.ServerProcess;
 import sockets.cli.Timeouts;
 import sockets.cli.Wire;
 import sockets.cli.Wire.Peer;
+import sockets.cli.Wire.Queues;
 import sockets.cli.Wire.Session;
 import sockets.cli.Wire.Stage;
 
@@ -200,7 +202,7 @@ public final class Checker {
                             // sends to c6: the reset comes from a write while it drains.
                             leaving.shutdownOutput();
                             if (owed.reading()) {
-                                KernelQueues.awaitEnd(s.target().getPort(), leaving.socket().getLocalPort(), STALL);
+                                Queues.awaitEnd(s.target().getPort(), leaving.socket().getLocalPort(), STALL);
                             }
                             leaving.reset();
                             echo(s, steady, "still here at the end\n".getBytes(), false);
@@ -237,7 +239,7 @@ public final class Checker {
                                 + " a socket with room in its send buffer is always writable (S-08); interest in reading left on after end of"
                                 + " stream does the same, because a socket at end of stream is always readable; ask to write only while output"
                                 + " waits, and stop asking to read once a read has returned end of stream", s -> {
-                            ServerCpu.Found found = ServerCpu.find(s.target().getPort());
+                            ServerProcess.Found found = ServerProcess.find(s.target().getPort());
                             // First a partial write: the server must queue echo, wait for room, and send it, so a
                             // loop that asks to write and never stops asking is asking by the time c1 falls idle.
                             Peer c = s.connect(PATIENCE, 16 * 1024);
@@ -254,21 +256,21 @@ public final class Checker {
                             sent.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
                             s.note("c1 sent " + message.length + " bytes, read nothing for 300 ms, then read the whole echo; now it sends nothing");
                             Owing owed = finished(owing2);
-                            if (found.meter() == null) {
+                            if (found.process() == null) {
                                 s.note("CPU not measured: " + found.whyNot());
                                 leaveQuietly(s, quiet, "c2");
                                 return;
                             }
-                            sleeps(s, found.meter(), "c1 idle, nothing owed", "a server that sleeps while c1 is idle and owed nothing",
+                            sleeps(s, found.process(), "c1 idle, nothing owed", "a server that sleeps while c1 is idle and owed nothing",
                                     "three measurements running, it used about as much CPU as a thread that never sleeps (the transcript has"
                                             + " the figures): something in its loop returns at once, again and again");
                             // Then c2, owed echo its kernel cannot take, sends its FIN and reads nothing: the server has
                             // only to wait until it reads.
                             quiet.shutdownOutput();
                             if (owed.reading()) {
-                                KernelQueues.awaitEnd(s.target().getPort(), quiet.socket().getLocalPort(), STALL);
+                                Queues.awaitEnd(s.target().getPort(), quiet.socket().getLocalPort(), STALL);
                             }
-                            sleeps(s, found.meter(), "c2 half-closed, owed echo it does not read",
+                            sleeps(s, found.process(), "c2 half-closed, owed echo it does not read",
                                     "a server that sleeps while c2 has half-closed and is owed echo it does not read",
                                     "three measurements running while c2 had half-closed and read nothing, it used about as much CPU as a thread"
                                             + " that never sleeps (the transcript has the figures): something in its loop returns at once, again and"
@@ -282,10 +284,14 @@ public final class Checker {
      * quarter of the spinning thread's CPU passes. A spinning server measures about 1 every time,
      * an idle one about 0 (a clock tick or two).
      */
-    private static void sleeps(Session s, ServerCpu.Meter meter, String what, String expected, String busy) throws Wire.Failed, InterruptedException {
+    private static void sleeps(Session s, ServerProcess server, String what, String expected, String busy) throws Wire.Failed, InterruptedException {
         for (int round = 1; round <= 3; round++) {
-            ServerCpu.Reading r = ServerCpu.measure(meter, Duration.ofMillis(400), Duration.ofSeconds(4));
-            s.note(what + ": " + r.describe() + " (" + meter.what() + ")");
+            ServerProcess.Cpu r = server.measureCpu(Duration.ofMillis(400), Duration.ofSeconds(4));
+            if (r == null) {
+                s.note(what + ": the server's CPU can no longer be read (" + server.what() + " gone)");
+                return;
+            }
+            s.note(what + ": " + r.describe() + " (" + server.what() + ")");
             if (r.ratio() < 0.25) {
                 return;
             }
@@ -354,7 +360,7 @@ public final class Checker {
         for (int i = 0; i < chunk.length; i++) {
             chunk[i] |= (byte) 0x80;
         }
-        KernelQueues.Pair q = KernelQueues.read(serverPort, clientPort);
+        Queues.Pair q = Queues.read(serverPort, clientPort);
         if (q == null || q.server() == null) {
             long pushed = sendUntilStalled(c, Wire.sendBufferCeiling() + (128 << 10));
             s.note("the server's socket is not visible in /proc/net/tcp here: " + name + " sent " + pushed + " bytes without reading instead");
@@ -374,8 +380,8 @@ public final class Checker {
             sent += piece;
             long grown = before + piece;
             // A big piece: until all its echo is in the kernel (quick: the ACK that ends readAll() can come 40 ms late), or all read.
-            q = big ? KernelQueues.await(serverPort, clientPort, STALL, p -> p.echoHeld() >= grown || p.readAll())
-                    : KernelQueues.awaitRead(serverPort, clientPort, STALL);
+            q = big ? Queues.await(serverPort, clientPort, STALL, p -> p.echoHeld() >= grown || p.readAll())
+                    : Queues.awaitRead(serverPort, clientPort, STALL);
             if (q == null || q.server() == null || q.client() == null) {
                 s.note(name + " -> " + sent + " bytes without reading, then the connection was gone");
                 return new Owing(sent, false);

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import sockets.cli.AcrossTheLink;
 import sockets.cli.Programs;
+import sockets.cli.ServerProcess;
 import sockets.cli.Timeouts;
 import sockets.cli.Wire;
 import sockets.cli.Wire.Session;
@@ -257,7 +258,7 @@ public final class Checker {
                                 + " non-blocking socket polled in a loop that treats \"nothing yet\" as \"try again now\", or a"
                                 + " select() with a timeout of 0): block in recvfrom, or in select() without a timeout",
                         s -> {
-                            ServerCpu.Found found = ServerCpu.find(s.target().getPort());
+                            ServerProcess.Found found = ServerProcess.findUdp(s.target().getPort());
                             if (found.whyNot() != null) {
                                 s.note("CPU not measured: " + found.whyNot());
                                 return;
@@ -265,7 +266,7 @@ public final class Checker {
                             DatagramSocket socket = s.datagrams(patience());
                             long id = 1 + s.random().nextInt(1_000_000);
                             sameNumber(s, socket, id, "");
-                            idle(s, found);
+                            idle(s, found.process());
                         }));
     }
 
@@ -274,10 +275,14 @@ public final class Checker {
      * quarter of the spinning thread's CPU passes. A spinning server measures about 1 every time,
      * an idle one about 0 (a clock tick or two).
      */
-    private static void idle(Session s, ServerCpu.Found found) throws Exception {
+    private static void idle(Session s, ServerProcess server) throws Exception {
         for (int round = 1; round <= 3; round++) {
-            ServerCpu.Reading r = ServerCpu.measure(found, Duration.ofMillis(400), Duration.ofSeconds(4));
-            s.note("no datagram coming: " + r.describe() + " (" + found.what() + ")");
+            ServerProcess.Cpu r = server.measureCpu(Duration.ofMillis(400), Duration.ofSeconds(4));
+            if (r == null) {
+                s.note("no datagram coming: the server's CPU can no longer be read (" + server.what() + " gone)");
+                return;
+            }
+            s.note("no datagram coming: " + r.describe() + " (" + server.what() + ")");
             if (r.ratio() < 0.25) {
                 return;
             }

@@ -15,6 +15,7 @@ import sockets.cli.Programs;
 import sockets.cli.Timeouts;
 import sockets.cli.Wire;
 import sockets.cli.Wire.Peer;
+import sockets.cli.Wire.Queues;
 import sockets.cli.Wire.Session;
 import sockets.cli.Wire.Stage;
 import tools.jackson.core.JacksonException;
@@ -324,55 +325,24 @@ public final class Checker {
         int client = c.socket().getLocalPort();
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (true) {
-            long[] q = queues(server, client);
-            if (q == null) {
+            Queues.Pair q = Queues.read(server, client);
+            if (q == null || q.server() == null) {
                 s.note("the server's socket is not in /proc/net/tcp here: 200 ms for it to read, instead of seeing it read");
                 java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
                 return;
             }
-            if (q[0] == 0 && q[1] == 0) {
+            // A client end not seen (gone) has nothing left to send.
+            long unread = q.server().rx();
+            if (unread == 0 && (q.client() == null || q.client().tx() == 0)) {
                 s.note("the server has read it (its receive queue is empty)");
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new Wire.Failed("stalled: the server did not read the first " + q[0] + " bytes of a name within " + PATIENCE.toMillis()
+                throw new Wire.Failed("stalled: the server did not read the first " + unread + " bytes of a name within " + PATIENCE.toMillis()
                         + " ms (they stayed in its receive queue): no thread is reading this connection");
             }
             java.util.concurrent.locks.LockSupport.parkNanos(500_000);
         }
-    }
-
-    /** {server's receive queue, client's send queue} of the loopback connection between the two ports, or null if not visible. */
-    private static long[] queues(int serverPort, int clientPort) {
-        long[] q = {-1, 0};
-        for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            List<String> lines;
-            try {
-                lines = java.util.Arrays.asList(new String(java.nio.file.Files.newInputStream(java.nio.file.Path.of(file)).readAllBytes(),
-                        StandardCharsets.US_ASCII).split("\n"));
-            } catch (IOException | RuntimeException e) {
-                return null;
-            }
-            for (String line : lines) {
-                String[] f = line.strip().split("\\s+");
-                if (f.length < 5 || !f[0].endsWith(":") || !f[4].contains(":") || f[3].equals("0A") || f[3].equals("06")) {
-                    continue; // the heading, a listening socket, TIME_WAIT
-                }
-                try {
-                    int local = Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16);
-                    int remote = Integer.parseInt(f[2].substring(f[2].lastIndexOf(':') + 1), 16);
-                    String[] tx = f[4].split(":");
-                    if (local == serverPort && remote == clientPort) {
-                        q[0] = Long.parseLong(tx[1], 16);
-                    } else if (local == clientPort && remote == serverPort) {
-                        q[1] = Long.parseLong(tx[0], 16);
-                    }
-                } catch (RuntimeException e) {
-                    // a line of another shape: not ours
-                }
-            }
-        }
-        return q[0] < 0 ? null : q;
     }
 
     /** Sends {@code request} and a FIN, and expects a refusal: a JSON object with one key, "error". */

@@ -656,26 +656,11 @@ public final class Wire {
                         + " sending everything while reading slowly instead");
                 return new Owed(data, owe(data, data.length, true, stall));
             }
-            // First, to learn how much echo the kernel holds when the server's send buffer is full: big
-            // pieces until the held echo stops growing by a whole piece, then read all of it back (no
-            // FIN yet, so nothing can be lost). A reading taken too early only makes the second part slower.
-            final int big = 256 * 1024;
-            int sent = 0;
-            long full = 0;
-            while (sent + big <= data.length / 2) {
-                out.write(data, sent, big);
-                sent += big;
-                q = Queues.awaitRead(serverPort, clientPort, Duration.ofMillis(200));
-                if (q == null || q.server() == null || q.client() == null) {
-                    break;
-                }
-                long now = q.server().tx() + q.client().rx();
-                boolean kept = q.server().rx() == 0 && q.client().tx() == 0 && now == full + big;
-                full = now;
-                if (!kept) {
-                    break;
-                }
-            }
+            // First, to learn how much echo the kernel holds when the server's send buffer is full (then read
+            // all of it back: no FIN yet, so nothing can be lost).
+            long[] learned = learnHeld(data, serverPort, clientPort);
+            int sent = (int) learned[0];
+            long full = learned[1];
             // A server that answers nothing before end of stream (a whole request, then its answer) is not read
             // back: its answer comes at the end, with the rest.
             byte[] first = full == 0 ? new byte[0] : readSlowly(sent, false);
@@ -721,6 +706,143 @@ public final class Wire {
             byte[] got = Arrays.copyOf(first, first.length + second.length);
             System.arraycopy(second, 0, got, first.length, second.length);
             return new Owed(Arrays.copyOf(data, sent), got);
+        }
+
+        /**
+         * {@link #oweAtEnd}, carried on (lesson 01's stage 5). That makes the server read the client's
+         * end of stream while its send buffer is full and it keeps 32 KiB or more of echo itself; a
+         * server that caps what it keeps (1 MiB, say) and drops the rest passes it. So when the server
+         * has shown that it reads on with its send buffer full (it read two pieces whose echo the
+         * kernel could not take), this client goes on sending, 32 KiB at a time, each read by the
+         * server before the next, to the end of its data or until the server stops reading (a
+         * high-water mark): such a server owes megabytes at the end of stream, however it keeps them.
+         * A server that stops reading earlier (a blocking write, a small high-water mark) gets the end
+         * of stream at that point, as with {@code oweAtEnd}. Where the server's socket is not visible,
+         * this is {@code oweAtEnd}.
+         */
+        public Owed oweAll(byte[] data, Duration stall) throws IOException, Failed, InterruptedException {
+            int serverPort = session.target.getPort();
+            int clientPort = socket.getLocalPort();
+            Queues.Pair q = Queues.read(serverPort, clientPort);
+            if (q == null || q.server() == null) {
+                return oweAtEnd(data, stall);
+            }
+            // First, as oweAtEnd: big pieces until the held echo stops growing by a whole piece, then read back.
+            long[] learned = learnHeld(data, serverPort, clientPort);
+            int sent = (int) learned[0];
+            long full = learned[1];
+            session.note(name + " -> " + sent + " bytes without reading, the kernel held " + full + " bytes of echo"
+                    + (full == 0 ? "" : "; then " + name + " reads them back"));
+            byte[] first = full == 0 ? new byte[0] : readSlowly(sent, false);
+            if (full > 0 && first.length < sent) {
+                return new Owed(Arrays.copyOf(data, sent), first);
+            }
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            got.writeBytes(first);
+            boolean stalled = false;
+            for (int round = 1; ; round++) {
+                // Then, from empty: all but 64 KiB of that at once, and 16 KiB at a time, each read by the server before
+                // the next, until two pieces are read while the held echo does not grow (its send buffer is full).
+                int start = sent;
+                List<Long> held = new ArrayList<>();
+                boolean fullAndReading = false;
+                stalled = false;
+                int prefill = (int) Math.max(0, Math.min(full - 64 * 1024, data.length - sent));
+                while (sent < data.length) {
+                    int n = sent == start && prefill > 0 ? prefill : Math.min(16 * 1024, data.length - sent);
+                    out.write(data, sent, n);
+                    sent += n;
+                    q = Queues.awaitRead(serverPort, clientPort, stall);
+                    if (q == null || !q.whole()) {
+                        break;
+                    }
+                    if (!q.readAll()) {
+                        stalled = true;
+                        break;
+                    }
+                    held.add(q.echoHeld());
+                    int k = held.size();
+                    if (k >= 3 && held.get(k - 1).equals(held.get(k - 3))) {
+                        fullAndReading = round == 1;
+                        break;
+                    }
+                }
+                long inKernel = q != null && q.whole() ? q.echoHeld() : 0;
+                session.note(name + " -> " + (sent - start) + " more bytes without reading" + (stalled ? ": the server stopped reading them"
+                        : ": the server read them all; its kernel holds " + inKernel + " bytes of echo, so it keeps "
+                                + Math.max(0, sent - start - inKernel) + " itself"));
+                if (!fullAndReading) {
+                    break;
+                }
+                // The server reads on with its send buffer full: the rest, 256 KiB at a time, while it reads every piece.
+                // Each is written by a thread of its own: if the server stops reading, the write blocks until this
+                // client reads, and the piece counts as sent (it will be, as the client reads the echo back).
+                int more = sent;
+                Thread writer = null;
+                while (sent < data.length) {
+                    int at = sent;
+                    int n = Math.min(256 * 1024, data.length - sent);
+                    Thread piece = Thread.ofPlatform().daemon().start(() -> {
+                        try {
+                            out.write(data, at, n);
+                        } catch (IOException ended) { // the read back says how
+                        }
+                    });
+                    writer = piece;
+                    sent += n;
+                    q = Queues.await(serverPort, clientPort, stall, p -> !piece.isAlive() && p.readAll());
+                    if (q == null || !q.whole() || writer.isAlive() || !q.readAll()) {
+                        stalled = q != null && q.whole();
+                        break;
+                    }
+                }
+                session.note(name + " -> " + (sent - more) + " more" + (stalled ? ": the server stopped reading them (a high-water mark)"
+                        : ", every byte read by the server, which keeps the echo its kernel cannot take: " + (sent - start - inKernel)
+                                + " bytes or more"));
+                if (!stalled) {
+                    break;
+                }
+                // A server with a high-water mark stops reading instead of dropping: read back all it owes (no FIN yet,
+                // so nothing can be lost), then once more from empty to a full send buffer, and the FIN while it reads.
+                byte[] back = readSlowly(sent - got.size(), false);
+                got.writeBytes(back);
+                writer.join(Timeouts.millis(stall));
+                if (got.size() < sent) {
+                    return new Owed(Arrays.copyOf(data, sent), got.toByteArray());
+                }
+            }
+            session.note(name + " -> FIN (shutdownOutput)");
+            socket.shutdownOutput();
+            if (!stalled) {
+                Queues.awaitEnd(serverPort, clientPort, stall);
+            }
+            got.writeBytes(readSlowly(sent - got.size(), true));
+            return new Owed(Arrays.copyOf(data, sent), got.toByteArray());
+        }
+
+        /**
+         * Sends big pieces of {@code data}, without reading, until the echo the kernel holds stops
+         * growing by a whole piece: the server's send buffer is full. Returns {bytes sent, echo the
+         * kernel held}. A reading taken too early only makes what follows slower.
+         */
+        private long[] learnHeld(byte[] data, int serverPort, int clientPort) throws IOException {
+            final int big = 256 * 1024;
+            int sent = 0;
+            long full = 0;
+            while (sent + big <= data.length / 2) {
+                out.write(data, sent, big);
+                sent += big;
+                Queues.Pair q = Queues.awaitRead(serverPort, clientPort, Duration.ofMillis(200));
+                if (q == null || !q.whole()) {
+                    break;
+                }
+                boolean kept = q.readAll() && q.echoHeld() == full + big;
+                full = q.echoHeld();
+                if (!kept) {
+                    break;
+                }
+            }
+            return new long[] {sent, full};
         }
 
         /** True if the server closed (or reset) the connection within the read timeout. */
@@ -791,34 +913,63 @@ public final class Wire {
     /**
      * The queues of one loopback connection as the kernel shows them in {@code /proc/net/tcp} and
      * {@code /proc/net/tcp6}: bytes not yet read ({@code rx}) and bytes not yet acknowledged or
-     * sent ({@code tx}), for the server's end and the client's. Only sockets of this machine and
-     * network namespace are there.
+     * sent ({@code tx}), for the server's end and the client's. They tell, without timing, whether
+     * the server has read what a client sent, and how much echo waits in the kernel: what a server
+     * holds beyond that, it keeps itself. Only sockets of this machine and network namespace are there.
      */
-    static final class Queues {
-        record End(int state, long tx, long rx) {
+    public static final class Queues {
+        public record End(int state, long tx, long rx) {
         }
 
-        record Pair(End server, End client) {
+        /** Both ends; an end is null when its socket is not there (closed, or not on this machine). */
+        public record Pair(End server, End client) {
+            /** Both ends are there. */
+            public boolean whole() {
+                return server != null && client != null;
+            }
+
+            /** The server has read everything the client sent: nothing waits at either end on its way to the server. */
+            public boolean readAll() {
+                return server.rx() == 0 && client.tx() == 0;
+            }
+
+            /** Echo in the kernel: the server's send queue and the client's receive queue. */
+            public long echoHeld() {
+                return server.tx() + client.rx();
+            }
+
+            /** Every queue at both ends: the bytes in flight between the two programs. */
+            public long total() {
+                return server.tx() + server.rx() + client.tx() + client.rx();
+            }
         }
 
         private static final int TIME_WAIT = 0x06;
         private static final int LISTEN = 0x0A;
+        /** CLOSE_WAIT, LAST_ACK, CLOSING, CLOSE: the client's FIN has reached the server's end. */
+        private static final Set<Integer> FIN_ARRIVED = Set.of(0x07, 0x08, 0x09, 0x0B);
 
         private Queues() {
         }
 
         /** Both ends of the connection between {@code serverPort} and {@code clientPort}, or null if /proc cannot be read. */
-        static Pair read(int serverPort, int clientPort) {
+        public static Pair read(int serverPort, int clientPort) {
             End server = null;
             End client = null;
+            // Every line of this connection, at either end, names the client's port: the others (thousands, on a busy machine) are skipped unsplit.
+            String clientHex = String.format(":%04X ", clientPort);
             for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
                 String text;
+                // Not Files.readString: it trusts the size /proc reports, and reads too little.
                 try (InputStream in = Files.newInputStream(Path.of(file))) {
                     text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
                 } catch (IOException | RuntimeException e) {
                     return null;
                 }
                 for (String line : text.split("\n")) {
+                    if (!line.contains(clientHex)) {
+                        continue;
+                    }
                     String[] f = line.strip().split("\\s+");
                     if (f.length < 5 || !f[0].endsWith(":") || !f[4].contains(":")) {
                         continue; // the heading
@@ -849,24 +1000,28 @@ public final class Wire {
          * Waits until the server has read everything sent so far (nothing queued at either end
          * towards it), or until nothing has changed for {@code stall}; returns the last reading.
          */
-        static Pair awaitRead(int serverPort, int clientPort, Duration stall) {
-            return await(serverPort, clientPort, stall, p -> p.server().rx() == 0 && p.client().tx() == 0);
+        public static Pair awaitRead(int serverPort, int clientPort, Duration stall) {
+            return await(serverPort, clientPort, stall, Pair::readAll);
         }
 
         /** Waits until the server has read the client's FIN (or closed), or nothing has changed for {@code stall}. */
-        static Pair awaitEnd(int serverPort, int clientPort, Duration stall) {
-            // CLOSE_WAIT, LAST_ACK, CLOSING, CLOSE: the FIN has arrived; rx 0: the server has read it too
-            return await(serverPort, clientPort, stall, p -> Set.of(0x07, 0x08, 0x09, 0x0B).contains(p.server().state()) && p.server().rx() == 0);
+        public static Pair awaitEnd(int serverPort, int clientPort, Duration stall) {
+            // rx 0: the server has read the FIN too
+            return await(serverPort, clientPort, stall, p -> FIN_ARRIVED.contains(p.server().state()) && p.server().rx() == 0);
         }
 
-        private static Pair await(int serverPort, int clientPort, Duration stall, java.util.function.Predicate<Pair> done) {
+        /**
+         * Waits until {@code done} holds, or nothing has changed for {@code stall}; the last reading:
+         * null if /proc cannot be read, not {@link Pair#whole} if a socket is gone (that counts as done: the caller looks).
+         */
+        public static Pair await(int serverPort, int clientPort, Duration stall, java.util.function.Predicate<Pair> done) {
             Pair last = null;
             long since = System.nanoTime();
             // Bounded: every reading that changes restarts the clock, and the queues change only as bytes move.
             for (int polls = 0; polls < 100_000; polls++) {
                 Pair p = read(serverPort, clientPort);
-                if (p == null || p.server() == null || p.client() == null || done.test(p)) {
-                    return p; // a socket gone (closed) counts as done
+                if (p == null || !p.whole() || done.test(p)) {
+                    return p;
                 }
                 if (!p.equals(last)) {
                     last = p;

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import sockets.cli.AcrossTheLink;
 import sockets.cli.Programs;
+import sockets.cli.ServerProcess;
 import sockets.cli.Wire;
 import sockets.cli.Wire.Failed;
 import sockets.cli.Wire.Peer;
@@ -206,115 +207,20 @@ public final class Checker {
      */
     static void noZombies(Session s) throws Exception {
         ServerProcess.Found found = ServerProcess.find(s.target().getPort());
-        if (found.whyNot() != null) {
+        if (found.process() == null) {
             s.note("zombie processes not counted: " + found.whyNot());
             return;
         }
-        int zombies = ServerProcess.zombies(found.pids());
+        ServerProcess server = found.process();
+        int zombies = server.zombies();
         for (int probe = 1; zombies >= 10 && probe <= 5; probe++) {
             exchange(s, ("one more, number " + probe).getBytes(StandardCharsets.US_ASCII), false);
             pause(Duration.ofMillis(200)); // a bounded wait: a child being reaped is gone by then
-            zombies = ServerProcess.zombies(found.pids());
+            zombies = server.zombies();
         }
-        s.note("the server, process " + found.pids() + ", has " + zombies + " zombie children");
+        s.note("the server, " + server.what() + ", has " + zombies + " zombie children");
         s.expect(zombies < 10, "fewer than 10 of the server's children left as zombies once their connections ended",
-                zombies + " zombie children of process " + found.pids() + ": exited, and never waited for");
-    }
-
-    /**
-     * The server's processes, found by its listening port through {@code /proc}: the socket's inode in
-     * {@code /proc/net/tcp} or {@code tcp6}, then every process with that inode among its descriptors. Linux only, in
-     * the checker's network namespace, for this user's processes; elsewhere {@link Found#whyNot} says why.
-     */
-    static final class ServerProcess {
-        private ServerProcess() {
-        }
-
-        /** The processes holding the listening socket, or why none can be seen. */
-        record Found(java.util.Set<Long> pids, String whyNot) {
-        }
-
-        static Found find(int port) {
-            java.util.Set<String> links = new java.util.HashSet<>();
-            boolean readAny = false;
-            for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-                String text;
-                try {
-                    text = java.nio.file.Files.readString(java.nio.file.Path.of(file), StandardCharsets.US_ASCII);
-                    readAny = true;
-                } catch (IOException | RuntimeException e) {
-                    continue;
-                }
-                for (String line : text.split("\n")) {
-                    String[] f = line.strip().split("\\s+");
-                    try {
-                        if (f.length >= 10 && f[0].endsWith(":") && Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16) == port
-                                && Integer.parseInt(f[3], 16) == 0x0A) { // 0A: LISTEN
-                            links.add("socket:[" + f[9] + "]");
-                        }
-                    } catch (RuntimeException heading) {
-                        // not a socket line
-                    }
-                }
-            }
-            if (!readAny) {
-                return new Found(java.util.Set.of(), "no /proc/net/tcp here (not Linux?)");
-            }
-            if (links.isEmpty()) {
-                return new Found(java.util.Set.of(), "no socket listening on port " + port + " is visible here (another host or network namespace)");
-            }
-            java.util.Set<Long> pids = new java.util.TreeSet<>();
-            int looked = 0;
-            try (java.nio.file.DirectoryStream<java.nio.file.Path> processes = java.nio.file.Files.newDirectoryStream(
-                    java.nio.file.Path.of("/proc"), p -> p.getFileName().toString().matches("[0-9]+"))) {
-                for (java.nio.file.Path process : processes) {
-                    try (java.nio.file.DirectoryStream<java.nio.file.Path> fds = java.nio.file.Files.newDirectoryStream(process.resolve("fd"))) {
-                        for (java.nio.file.Path fd : fds) {
-                            if (++looked > 200_000) {
-                                break; // bounded
-                            }
-                            if (links.contains(java.nio.file.Files.readSymbolicLink(fd).toString())) {
-                                pids.add(Long.parseLong(process.getFileName().toString()));
-                                break;
-                            }
-                        }
-                    } catch (IOException | RuntimeException notOurs) {
-                        // another user's process, or one that just exited
-                    }
-                }
-            } catch (IOException e) {
-                return new Found(java.util.Set.of(), "/proc cannot be listed: " + e.getMessage());
-            }
-            if (pids.contains(ProcessHandle.current().pid())) {
-                return new Found(java.util.Set.of(), "the server runs inside the checker's own JVM");
-            }
-            if (pids.isEmpty()) {
-                return new Found(java.util.Set.of(), "the process listening on port " + port + " belongs to another user");
-            }
-            return new Found(pids, null);
-        }
-
-        /** How many processes whose parent is one of {@code parents} have exited and not been waited for (state Z). */
-        static int zombies(java.util.Set<Long> parents) {
-            int count = 0;
-            try (java.nio.file.DirectoryStream<java.nio.file.Path> processes = java.nio.file.Files.newDirectoryStream(
-                    java.nio.file.Path.of("/proc"), p -> p.getFileName().toString().matches("[0-9]+"))) {
-                for (java.nio.file.Path process : processes) {
-                    try {
-                        String stat = java.nio.file.Files.readString(process.resolve("stat"), StandardCharsets.US_ASCII);
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 1).strip().split(" "); // after "PID (NAME)"
-                        if (f[0].equals("Z") && parents.contains(Long.parseLong(f[1]))) {
-                            count++;
-                        }
-                    } catch (IOException | RuntimeException gone) {
-                        // exited meanwhile
-                    }
-                }
-            } catch (IOException e) {
-                return 0;
-            }
-            return count;
-        }
+                zombies + " zombie children of " + server.what() + ": exited, and never waited for");
     }
 
     /** The largest request limit the protocol allows a server: a request over it must be refused. */

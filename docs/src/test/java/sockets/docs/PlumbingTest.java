@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class PlumbingTest {
 
-    private static final List<String> SHARED = List.of("AcrossTheLink.java", "CommandLine.java", "Programs.java", "Timeouts.java", "Wire.java");
+    private static final List<String> SHARED = List.of("AcrossTheLink.java", "CommandLine.java", "Programs.java", "ServerProcess.java", "Timeouts.java", "Wire.java");
 
     @Test
     void every_lesson_has_byte_identical_copies_of_the_shared_plumbing() throws IOException {

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
 import sockets.cli.Programs;
+import sockets.cli.ServerProcess;
 import sockets.exercise.ServerStages;
 import sockets.exercise.Who;
 import sockets.select.Checker;
 import sockets.select.NaiveSelectEchoServer;
-import sockets.select.ServerCpu;
 
 /**
  * The stages of the select-server exercise: the lesson's checker. The reference is
@@ -39,7 +39,7 @@ class SelectServerStages {
 
     /**
      * The server, serving on a platform thread of its own that the checker's CPU stage can measure
-     * ({@link ServerCpu}): inside this JVM the process's CPU time would count the checker too.
+     * ({@link ServerProcess}): inside this JVM the process's CPU time would count the checker too.
      */
     private static Programs.Server onItsOwnThread(Programs.Server server) {
         return new Programs.Server() {
@@ -59,7 +59,7 @@ class SelectServerStages {
                         failed.set(e);
                     }
                 });
-                ServerCpu.register(port, serving);
+                ServerProcess.register(port, serving);
                 try {
                     serving.start();
                     serving.join();
@@ -67,7 +67,7 @@ class SelectServerStages {
                     Thread.currentThread().interrupt();
                     throw new java.io.InterruptedIOException("interrupted while serving");
                 } finally {
-                    ServerCpu.unregister(port);
+                    ServerProcess.unregister(port);
                 }
                 switch (failed.get()) { // the same exception serve() threw, so its stack trace still points at your code
                     case null -> { }
