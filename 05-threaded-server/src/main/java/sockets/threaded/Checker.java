@@ -56,26 +56,37 @@ public final class Checker {
                 new Stage("a name ended by shutting down the sending side gets the list too",
                         "a client that half-closes has said all it will say: the name is complete (E-14)",
                         s -> registered(s, name(s, "bob"), "", false)),
-                new Stage("a name sent in single-byte pieces, with quotes, a backslash and 2- to 4-byte characters, comes back exactly",
+                new Stage("a name sent in single-byte pieces, with spaces at both ends, quotes, a backslash, U+FFFD and 2- to 4-byte"
+                        + " characters, comes back exactly",
                         "one recv is not one message (T-06): read the name up to its newline, then decode its bytes as UTF-8 once (a"
                                 + " character split between two reads is garbled if each read is decoded alone); write the list with a JSON"
-                                + " library or escape \" and \\ yourself", s -> {
+                                + " library or escape \" and \\ yourself; only a CR right before the newline is dropped, not the spaces"
+                                + " around the name (no strip()); U+FFFD (EF BF BD) is a valid character: tell bytes that are not UTF-8 with a"
+                                + " strict decoder, not by looking for U+FFFD in a lenient decoder's result", s -> {
                             String ascii = name(s, "carol");
-                            String name = ascii + " \"Q\" \\ \u00dcn\u00efc\u00f8d\u00e9 \u65e5\u672c \ud83c\udf89";
+                            String name = " " + ascii + " \"Q\" \\ \u00dcn\u00efc\u00f8d\u00e9 \ufffd \u65e5\u672c \ud83c\udf89 ";
                             Peer c = s.connect(PATIENCE);
                             c.sendInPieces((name + "\n").getBytes(StandardCharsets.UTF_8));
                             byte[] answer = c.readToEnd(16 << 20);
                             JsonNode list = parse(s, answer);
                             s.expect(list.isObject(), "a JSON object", Wire.hex(answer));
+                            if (list.size() == 1 && list.has("error") && !list.has(name)) {
+                                s.expect(false, "the key \"" + name + "\" (a valid name: U+FFFD, bytes EF BF BD, is a character like any other)",
+                                        "a refusal: " + list + (list.path("error").asString("").contains("UTF") ? " (U+FFFD taken for bytes that"
+                                                + " are not UTF-8)" : ""));
+                            }
                             if (!list.has(name)) {
-                                String near = list.propertyNames().stream().filter(k -> k.startsWith(ascii)).findFirst().orElse(null);
+                                String near = list.propertyNames().stream().filter(k -> k.contains(ascii)).findFirst().orElse(null);
                                 int at = near == null ? -1 : Math.max(0, java.util.Arrays.mismatch(near.toCharArray(), name.toCharArray()));
                                 s.expect(false, "the key \"" + name + "\" (" + name.getBytes(StandardCharsets.UTF_8).length + " bytes of UTF-8)",
-                                        near == null ? "no key starting \"" + ascii + "\": " + Wire.hex(answer)
+                                        near == null ? "no key with \"" + ascii + "\" in it: " + Wire.hex(answer)
+                                                : near.equals(name.strip()) ? "the key \"" + near + "\": the spaces at either end were stripped"
+                                                        + " (only a CR before the newline is not part of the name)"
                                                 : "the key \"" + near + "\", different from character " + at + " on (\""
                                                         + name.substring(Math.min(at, name.length())) + "\" sent)");
                             }
-                            s.expect(!list.has(name.substring(0, 1)), "no entry for a piece of the name", "an entry \"" + name.substring(0, 1) + "\"");
+                            s.expect(!list.has(name.substring(0, 2)) && !list.has(ascii.substring(0, 1)), "no entry for a piece of the name",
+                                    "an entry for a piece of it");
                         }),
                 new Stage("each entry has the client's name, and the address and port it connected from"
                         + (OTHER_LOOPBACK == null ? " (127.0.0.2 cannot be bound here: every client connects from 127.0.0.1)" : ""),

@@ -269,7 +269,8 @@ public final class ClientListServer implements Programs.Server {
         ByteArrayOutputStream name = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) != -1 && b != '\n') { // however many reads the name takes (BUG-38)
-            if (name.size() == MAX_NAME_BYTES) {
+            // A CR right before the newline is not part of the name: a 256-byte name may have it as byte 257.
+            if (name.size() > MAX_NAME_BYTES || (name.size() == MAX_NAME_BYTES && b != '\r')) {
                 throw new BadNameException("name longer than " + MAX_NAME_BYTES + " bytes");
             }
             name.write(b);

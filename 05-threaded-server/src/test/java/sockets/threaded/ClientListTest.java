@@ -420,6 +420,10 @@ class ClientListTest {
             try (Running r = new Running()) {
                 assertThat(sendRaw(r, "\n").get("error").asString()).isEqualTo("empty name");
                 assertThat(sendRaw(r, "x".repeat(300) + "\n").get("error").asString()).isEqualTo("name longer than 256 bytes");
+                // The limit is the name's: a CR before the newline is not counted, another byte is.
+                assertThat(sendRaw(r, "y".repeat(256) + "\r\n").has("y".repeat(256))).isTrue();
+                assertThat(sendRaw(r, "z".repeat(256) + "\rz\n").get("error").asString()).isEqualTo("name longer than 256 bytes");
+                assertThat(sendRaw(r, "w".repeat(257) + "\n").get("error").asString()).isEqualTo("name longer than 256 bytes");
                 try (Socket s = r.connect()) {
                     s.getOutputStream().write(new byte[] {(byte) 0xC3, '\n'});
                     assertThat(JSON.readTree(s.getInputStream().readAllBytes()).get("error").asString())

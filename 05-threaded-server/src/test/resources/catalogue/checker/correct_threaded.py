@@ -8,17 +8,17 @@ clients, lock = {}, threading.Lock()
 def serve(conn, peer):
     with conn:
         name = b""
-        while b"\n" not in name and len(name) <= 256:
+        while b"\n" not in name and len(name) <= 257:  # 256 bytes and a CR
             chunk = conn.recv(1024)
             if not chunk:
                 break
             name += chunk
         name = name.split(b"\n")[0]
+        if name.endswith(b"\r"):
+            name = name[:-1]  # a line ended by CR LF: the CR is not part of the name
         if len(name) > 256:
             conn.sendall(json.dumps({"error": "name longer than 256 bytes"}).encode())
             return
-        if name.endswith(b"\r"):
-            name = name[:-1]  # a line ended by CR LF: the CR is not part of the name
         try:
             name = name.decode()
         except UnicodeDecodeError:

@@ -36,8 +36,11 @@ public final class Checker {
     public static List<Stage> stages() {
         return List.of(
                 new Stage("a request ended by a half-close gets its answer, then end of stream",
-                        "the half-close is the end of the request; the server's close is the end of the answer",
-                        s -> exchange(s, "hello, server".getBytes(StandardCharsets.US_ASCII), false)),
+                        "the half-close is the end of the request; the server's close is the end of the answer; the answer is every"
+                                + " byte of the request in upper case, the spaces, tabs and line ends at either end included (never"
+                                + " strip() it)",
+                        // Blanks at both ends, every run: a server that strips the request loses them.
+                        s -> exchange(s, " \t hello, server \r\n".getBytes(StandardCharsets.US_ASCII), false)),
                 new Stage("a request in single-byte pieces, or with a 3 s pause in the middle, is answered whole",
                         "an answer to only the part before a pause means the server took a silence for the end of the request: the"
                                 + " request is everything before end of stream, however it was split and however long the client"
@@ -63,9 +66,10 @@ public final class Checker {
                                         : e.getCause() instanceof Exception x ? x : e;
                             }
                         }),
-                new Stage("a 256 KiB request gets its whole answer, and one of 17 MiB the error line of a request over the limit",
-                        "a short answer means the server answered before end of stream (the client writes while nobody reads yet); a 17 MiB"
-                                + " request answered in full means nothing bounds what a client can make the server hold, and one cut off"
+                new Stage("a 256 KiB request gets its whole answer, and one of 16 MiB + 1 byte the error line of a request over the limit",
+                        "a short answer means the server answered before end of stream (the client writes while nobody reads yet); a"
+                                + " request of 16 MiB + 1 byte answered in full means nothing bounds what a client can make the server hold,"
+                                + " or the limit is checked before a read is counted, so the last read goes over it unseen; one cut off"
                                 + " without a word leaves the client unable to tell \"too large\" from a crash: stop reading past a limit of"
                                 + " at most 16 MiB and say \"error: request over N bytes\"", s -> {
                             byte[] request = new byte[256 * 1024];
@@ -73,11 +77,13 @@ public final class Checker {
                                 request[i] = (byte) ('a' + s.random().nextInt(26));
                             }
                             exchange(s, request, false);
-                            byte[] over = new byte[OVER_THE_LIMIT];
+                            // Exactly one byte over the most a limit may be: every correct server refuses it.
+                            byte[] over = new byte[MOST_LIMIT + 1];
                             for (int i = 0; i < over.length; i++) {
                                 over[i] = (byte) ('a' + s.random().nextInt(26));
                             }
-                            refusedOverTheLimit(s, over, ASCII_UPPER.apply(over), "no limit");
+                            refusedOverTheLimit(s, over, ASCII_UPPER.apply(over), "no limit, or one checked before the last read was"
+                                    + " counted");
                         }),
                 new Stage("50 clients at once each get their own answer, and leave no zombie process behind",
                         "a client without its answer means the connections were not served side by side; zombie processes left after"
@@ -142,12 +148,15 @@ public final class Checker {
                 new Stage("text in UTF-8, its characters split across writes and reads, gets its upper case, and 17 MiB of it the error"
                         + " line of a request over the limit",
                         "a character can take 2 to 4 bytes, and a read can end inside one: decode the request once, when it is whole"
-                                + " (or with a decoder that keeps a split character for the next read), never read by read; 17 MiB of"
+                                + " (or with a decoder that keeps a split character for the next read), never read by read; U+0000 and"
+                                + " the other control characters are characters too, each its own upper case (C's mbstowcs() and"
+                                + " strlen() stop at the NUL: convert by length); 17 MiB of"
                                 + " 3-byte characters answered in full means the limit counts characters (a JavaScript string's length"
                                 + " counts UTF-16 units), not the bytes received", s -> {
                             // Short: the 'ä' of "käse" split between two writes (a server that reads late may still get them in one read),
                             // then again in pieces of 1 to 8 bytes.
-                            String rest = "se, " + text(s, 40);
+                            // NUL and other control characters in the middle, every run: each is its own upper case.
+                            String rest = "se, " + text(s, 20) + "\0\u0001\u001b\u007f\0" + text(s, 20);
                             byte[] ae = "ä".getBytes(StandardCharsets.UTF_8);
                             byte[] first = {'k', ae[0]};
                             byte[] second = ("_" + rest).getBytes(StandardCharsets.UTF_8);
@@ -226,7 +235,7 @@ public final class Checker {
     /** The largest request limit the protocol allows a server: a request over it must be refused. */
     static final int MOST_LIMIT = 16 << 20;
 
-    /** The size of the requests over the limit: 17 MiB, a whole number of 3-byte characters. */
+    /** The size of stage 7's request over the limit: 17 MiB, a whole number of 3-byte characters. */
     static final int OVER_THE_LIMIT = 3 * ((MOST_LIMIT + (1 << 20)) / 3 + 1);
 
     /**
