@@ -55,7 +55,31 @@ public final class Checker {
     /** Stage 4's clients: enough that a server that keeps one descriptor per client it has served stands out from one that keeps a few. */
     static final int CLIENTS = 50;
 
+    /** Stage 6's clients that reset, each followed by one that is served: a leak of one descriptor for each stands out. */
+    static final int RESETS = 20;
+    /** Zombie children a forking server may leave for a moment (a child reaped at the next accept); one for each client is a server that never reaps. */
+    static final int FEW_ZOMBIES = 5;
+
     private Checker() {
+    }
+
+    /**
+     * After {@code clients} connections that ended: fewer than {@link #FEW_ZOMBIES} children of the
+     * server left exited and unreaped, within a second (a child ends just after its client).
+     */
+    static void fewZombies(Wire.Session s, ServerProcess server, int clients) throws Exception {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        int zombies = server.zombies();
+        while (zombies >= FEW_ZOMBIES && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            zombies = server.zombies();
+        }
+        if (zombies > 0) {
+            s.note("the server, " + server.what() + ", has " + zombies + " zombie children");
+        }
+        s.expect(zombies < FEW_ZOMBIES, "fewer than " + FEW_ZOMBIES + " of the server's children left as zombies once its " + clients
+                + " clients had gone", zombies + " zombie children of " + server.what() + ": exited, and never waited for (waitpid, or"
+                + " SIGCHLD set to SIG_IGN): one for each client that came and went, until fork() fails");
     }
 
     /** What stage 4's client {@code i} (from 1) sends. */
@@ -146,7 +170,7 @@ public final class Checker {
                                                 + " has read (waiting to gather more, or on a timer) instead of sending it at once");
                             }
                             if (before < 0) {
-                                s.note("descriptors not counted: " + (server.whyNot() != null ? server.whyNot() : "the server's process could not be read"));
+                                s.note("descriptors and zombies not counted: " + (server.whyNot() != null ? server.whyNot() : "the server's process could not be read"));
                                 return;
                             }
                             long after = server.process().settledDescriptors(before, STALL);
@@ -156,6 +180,7 @@ public final class Checker {
                                     + CLIENTS + " clients had closed (a few more are fine)", after + " open: " + (after - before) + " more,"
                                     + " about one for each client that came and went: the server keeps a descriptor for every connection it"
                                     + " has finished with");
+                            fewZombies(s, server.process(), CLIENTS);
                         }),
                 new Stage("a client that shuts down its sending side gets its whole echo, then end of stream",
                         "a short echo here means the server closed when it read end of stream while it still owed echo, or threw away"
@@ -172,17 +197,36 @@ public final class Checker {
                             Peer.Owed owed = c.oweAll(message, STALL);
                             s.expectSame(owed.sent().length + " bytes, then end of stream", owed.sent(), owed.got());
                         }),
-                new Stage("a client that resets its connection does not stop the server",
-                        "a next client refused or unanswered means one client's reset ended the whole server: catch the error for that connection, log it, serve the next",
+                new Stage("clients that reset their connections do not stop the server, and cost it no descriptor",
+                        "a next client refused or unanswered means one client's reset ended the whole server: catch the error for that"
+                                + " connection, log it, serve the next; open descriptors that grow by one for every client that reset mean"
+                                + " the error path never closes the connection: close it there too (finally, or try-with-resources)",
                         s -> {
-                            Peer first = s.connect(PATIENCE);
-                            first.send("going away".getBytes());
-                            first.reset();
-                            Peer next = s.connect(PATIENCE);
-                            byte[] message = "still there?\n".getBytes();
-                            next.send(message);
-                            byte[] got = next.read(message.length);
-                            s.expectSame(Wire.hex(message), message, got);
+                            ServerProcess.Found server = ServerProcess.find(s.target().getPort());
+                            long before = server.process() == null ? -1 : server.process().openDescriptors();
+                            for (int i = 1; i <= RESETS; i++) {
+                                Peer rude = s.connect(PATIENCE);
+                                rude.send(("going away " + i).getBytes());
+                                rude.reset();
+                                // Each one's reset seen before the next connects: a server one client at a time serves them all.
+                                Peer next = s.connect(PATIENCE);
+                                byte[] message = ("still there? " + i + "\n").getBytes();
+                                next.send(message);
+                                byte[] got = next.read(message.length);
+                                s.expectSame(Wire.hex(message), message, got);
+                                next.socket().close();
+                            }
+                            if (before < 0) {
+                                s.note("descriptors not counted: " + (server.whyNot() != null ? server.whyNot() : "the server's process could not be read"));
+                                return;
+                            }
+                            long after = server.process().settledDescriptors(before, STALL);
+                            s.note("the server (" + server.process().what() + ") had " + before + " descriptors open before " + RESETS
+                                    + " clients reset, " + after + " after");
+                            s.expect(after - before <= RESETS / 2, "the server's open descriptors back to about " + before + " after " + RESETS
+                                    + " clients reset (a few more are fine)", after + " open: " + (after - before) + " more, about one for"
+                                    + " each client that reset: the server never closes a connection that fails");
+                            fewZombies(s, server.process(), 2 * RESETS);
                         }),
                 new Stage(Wire.overANetwork("four messages of 10 to 40 KB, each echoed whole"),
                         "a short echo, or a connection closed after part of a message, means the server took one read for the client's"

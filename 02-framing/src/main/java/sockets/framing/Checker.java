@@ -1,6 +1,7 @@
 package sockets.framing;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,14 +112,43 @@ public final class Checker {
                         }),
                 new Stage("a frame announcing more than the limit (1 MiB + 1 byte, 2 GiB) is refused, and the server serves the next client",
                         "a connection kept open (or a server gone) after such a prefix means the length was believed: check it against the"
-                                + " limit, 1,048,576 bytes, before allocating anything, and close that connection only", s -> {
+                                + " limit, 1,048,576 bytes, before allocating anything, and close that connection only; open descriptors"
+                                + " that grow by one for every refusal mean the refusing path ends the connection without close()"
+                                + " (shutdown() sends the FIN but keeps the descriptor)", s -> {
+                            ServerProcess.Found server = ServerProcess.find(s.target().getPort());
+                            long before = server.process() == null ? -1 : server.process().openDescriptors();
                             Peer over = s.connect(PATIENCE);
                             over.send(new byte[] {0, 0x10, 0, 1, 'x'});
                             s.expect(over.closedByServer(), "the server to close the connection announcing 1,048,577 bytes", "it kept it open");
                             Peer bad = s.connect(PATIENCE);
                             bad.send(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 'x'});
                             s.expect(bad.closedByServer(), "the server to close the connection", "it kept it open");
+                            over.socket().close();
+                            bad.socket().close();
+                            // More refusals, each closed by its client: a leak of one descriptor for each stands out.
+                            for (int i = 0; i < REFUSALS; i++) {
+                                try (Socket more = new Socket()) {
+                                    more.connect(s.target(), Timeouts.millis(PATIENCE));
+                                    more.setSoTimeout(Timeouts.millis(PATIENCE));
+                                    more.getOutputStream().write(new byte[] {0, 0x10, 0, 1, 'x'});
+                                    try {
+                                        s.expect(more.getInputStream().read() == -1, "the server to close connection " + (i + 3) + " announcing"
+                                                + " 1,048,577 bytes", "it sent something");
+                                    } catch (IOException reset) { // a refusal by reset is a refusal
+                                    }
+                                }
+                            }
                             roundTrip(s, s.connect(PATIENCE), "next, please".getBytes(), false);
+                            if (before < 0) {
+                                s.note("descriptors not counted: " + (server.whyNot() != null ? server.whyNot() : "the server's process could not be read"));
+                                return;
+                            }
+                            long after = server.process().settledDescriptors(before, Duration.ofSeconds(1));
+                            s.note("the server (" + server.process().what() + ") had " + before + " descriptors open before " + (REFUSALS + 2)
+                                    + " refusals, " + after + " after");
+                            s.expect(after - before <= REFUSALS / 2, "the server's open descriptors back to about " + before + " after "
+                                    + (REFUSALS + 2) + " refused connections had ended (a few more are fine)", after + " open: " + (after - before)
+                                    + " more, about one for each refusal: the server ends a refused connection without close()");
                         }),
                 new Stage("50 clients at once each get their own frames back, after a client that resets mid-frame and beside one that"
                         + " does not read its answers",
@@ -339,7 +369,25 @@ public final class Checker {
                     + " descriptors, as before", now.all() + " descriptors (" + now.sockets() + " sockets) " + Timeouts.millis(PATIENCE)
                     + " ms after the clients ended: " + (now.all() - fdsBefore.all()) + " connections never closed");
         }
+        // A forking server's children, one for each client, must be waited for: a second for the last ones to end and be reaped.
+        long deadline2 = System.nanoTime() + 1_000_000_000L;
+        int zombies = found.process().zombies();
+        while (zombies >= FEW_ZOMBIES && System.nanoTime() < deadline2) {
+            Thread.sleep(50);
+            zombies = found.process().zombies();
+        }
+        if (zombies > 0) {
+            s.note("the server, " + found.process().what() + ", has " + zombies + " zombie children");
+        }
+        s.expect(zombies < FEW_ZOMBIES, "fewer than " + FEW_ZOMBIES + " of the server's children left as zombies once its clients had ended",
+                zombies + " zombie children of " + found.process().what() + ": exited, and never waited for (waitpid, or SIGCHLD set to"
+                        + " SIG_IGN): one for each client that came and went, until fork() fails");
     }
+
+    /** Stage 6's further clients refused for a prefix over the limit. */
+    static final int REFUSALS = 20;
+    /** Zombie children a forking server may leave for a moment (a child reaped at the next accept). */
+    static final int FEW_ZOMBIES = 5;
 
     /** {@code q} if both ends of the connection are visible, else null. */
     private static Queues.Pair visible(Queues.Pair q) {

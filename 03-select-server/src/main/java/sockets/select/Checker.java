@@ -74,8 +74,14 @@ public final class Checker {
                             s.note("c1 <- " + got.length + " bytes");
                             s.expectSame("the same bytes, in order", message, got);
                         }),
-                new Stage("serves 200 clients at once",
-                        "clients left unanswered while others are connected mean the server serves one client at a time: serve every ready connection (a selector, or a thread per client)", s -> {
+                new Stage("serves 200 clients at once, and once they have gone (half closing, half resetting) holds none of their descriptors",
+                        "clients left unanswered while others are connected mean the server serves one client at a time: serve every"
+                                + " ready connection (a selector, or a thread per client); open descriptors that grow by one for each client"
+                                + " that came and went mean a path that ends a connection (end of stream, or an error such as a reset) never"
+                                + " closes it: shutdown() sends a FIN but keeps the descriptor, and forgetting a socket does not close it;"
+                                + " zombie children mean a forking server never waits for them", s -> {
+                            ServerProcess.Found server = ServerProcess.find(s.target().getPort());
+                            long before = server.process() == null ? -1 : server.process().openDescriptors();
                             List<Peer> clients = new ArrayList<>();
                             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
                             for (int i = 0; i < 200; i++) {
@@ -100,6 +106,25 @@ public final class Checker {
                                 s.expect(Arrays.equals(got, expected), "client " + i + " to get " + Wire.hex(expected), Wire.hex(got));
                             }
                             s.note("200 clients connected, each sent one line and got it back");
+                            // Then they go: every other one closes (the server reads end of stream), the rest reset (a failed read).
+                            for (int i = 0; i < clients.size(); i++) {
+                                if (i % 2 == 0) {
+                                    clients.get(i).socket().close();
+                                } else {
+                                    clients.get(i).reset();
+                                }
+                            }
+                            if (before < 0) {
+                                s.note("descriptors and zombies not counted: " + (server.whyNot() != null ? server.whyNot() : "the server's process could not be read"));
+                                return;
+                            }
+                            long after = server.process().settledDescriptors(before, STALL);
+                            s.note("the server (" + server.process().what() + ") had " + before + " descriptors open before the 200 clients, "
+                                    + after + " after 100 had closed and 100 reset");
+                            s.expect(after - before <= 50, "the server's open descriptors back to about " + before + " once its 200 clients"
+                                    + " had gone (a few more are fine)", after + " open: " + (after - before) + " more, about one for each"
+                                    + " client that closed or reset: the server ends some connections without close()");
+                            fewZombies(s, server.process());
                         }),
                 new Stage("a client that never reads stops neither the others nor the server's memory",
                         "another client left unanswered while one client reads nothing means the server waits on that one client (a"
@@ -433,6 +458,25 @@ public final class Checker {
         }
         s.note(name + " -> FIN, then read " + drained + " bytes of echo and closed");
         c.socket().close();
+    }
+
+    /** Zombie children a forking server may leave for a moment (a child reaped at the next accept); one for each client is a server that never reaps. */
+    static final int FEW_ZOMBIES = 5;
+
+    /** After stage 3's clients have gone: fewer than {@link #FEW_ZOMBIES} children of the server exited and unreaped, within a second. */
+    static void fewZombies(Session s, ServerProcess server) throws Exception {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        int zombies = server.zombies();
+        while (zombies >= FEW_ZOMBIES && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            zombies = server.zombies();
+        }
+        if (zombies > 0) {
+            s.note("the server, " + server.what() + ", has " + zombies + " zombie children");
+        }
+        s.expect(zombies < FEW_ZOMBIES, "fewer than " + FEW_ZOMBIES + " of the server's children left as zombies once its clients had gone",
+                zombies + " zombie children of " + server.what() + ": exited, and never waited for (waitpid, or SIGCHLD set to"
+                        + " SIG_IGN): one for each client that came and went, until fork() fails");
     }
 
     private static void echo(Session s, Peer c, byte[] message, boolean inPieces) throws Exception {
