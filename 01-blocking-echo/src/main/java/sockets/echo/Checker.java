@@ -68,12 +68,7 @@ public final class Checker {
      * server left exited and unreaped, within a second (a child ends just after its client).
      */
     static void fewZombies(Wire.Session s, ServerProcess server, int clients) throws Exception {
-        long deadline = System.nanoTime() + 1_000_000_000L;
-        int zombies = server.zombies();
-        while (zombies >= FEW_ZOMBIES && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            zombies = server.zombies();
-        }
+        int zombies = server.settledZombies(FEW_ZOMBIES, Duration.ofSeconds(1));
         if (zombies > 0) {
             s.note("the server, " + server.what() + ", has " + zombies + " zombie children");
         }

@@ -370,12 +370,7 @@ public final class Checker {
                     + " ms after the clients ended: " + (now.all() - fdsBefore.all()) + " connections never closed");
         }
         // A forking server's children, one for each client, must be waited for: a second for the last ones to end and be reaped.
-        long deadline2 = System.nanoTime() + 1_000_000_000L;
-        int zombies = found.process().zombies();
-        while (zombies >= FEW_ZOMBIES && System.nanoTime() < deadline2) {
-            Thread.sleep(50);
-            zombies = found.process().zombies();
-        }
+        int zombies = found.process().settledZombies(FEW_ZOMBIES, Duration.ofSeconds(1));
         if (zombies > 0) {
             s.note("the server, " + found.process().what() + ", has " + zombies + " zombie children");
         }

@@ -465,12 +465,7 @@ public final class Checker {
 
     /** After stage 3's clients have gone: fewer than {@link #FEW_ZOMBIES} children of the server exited and unreaped, within a second. */
     static void fewZombies(Session s, ServerProcess server) throws Exception {
-        long deadline = System.nanoTime() + 1_000_000_000L;
-        int zombies = server.zombies();
-        while (zombies >= FEW_ZOMBIES && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            zombies = server.zombies();
-        }
+        int zombies = server.settledZombies(FEW_ZOMBIES, Duration.ofSeconds(1));
         if (zombies > 0) {
             s.note("the server, " + server.what() + ", has " + zombies + " zombie children");
         }

@@ -288,6 +288,20 @@ public final class ServerProcess {
         return d == null ? -1 : d.all();
     }
 
+    /**
+     * {@link #zombies()} once children that have just ended have had up to {@code most} to be
+     * reaped: the first count under {@code few}, or the last one.
+     */
+    public int settledZombies(int few, Duration most) {
+        long deadline = System.nanoTime() + most.toNanos();
+        int now = zombies();
+        while (now >= few && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(50_000_000L);
+            now = zombies();
+        }
+        return now;
+    }
+
     /** How many children of the server's processes have exited and not been waited for (state Z). */
     public int zombies() {
         int count = 0;

@@ -151,6 +151,9 @@ class ServerProcessTest {
                 zombies = server.zombies();
             } while (zombies < 3 && System.nanoTime() < deadline);
             assertThat(zombies).isEqualTo(3);
+            // Never reaped: the count stays, and settling gives up after its time; a bar above it returns at once.
+            assertThat(server.settledZombies(3, Duration.ofMillis(200))).isEqualTo(3);
+            assertThat(server.settledZombies(4, Duration.ofSeconds(10))).isEqualTo(3);
             ServerProcess.Cpu idle = server.measureCpu(Duration.ofMillis(200), Duration.ofSeconds(10));
             assertThat(idle.ratio()).as(idle.describe()).isLessThan(0.25);
             ServerProcess.Cpu[] during = new ServerProcess.Cpu[1];
