@@ -57,26 +57,6 @@ public final class Checker {
 
     /** Stage 6's clients that reset, each followed by one that is served: a leak of one descriptor for each stands out. */
     static final int RESETS = 20;
-    /** Zombie children a forking server may leave for a moment (a child reaped at the next accept); one for each client is a server that never reaps. */
-    static final int FEW_ZOMBIES = 5;
-
-    private Checker() {
-    }
-
-    /**
-     * After {@code clients} connections that ended: fewer than {@link #FEW_ZOMBIES} children of the
-     * server left exited and unreaped, within a second (a child ends just after its client).
-     */
-    static void fewZombies(Wire.Session s, ServerProcess server, int clients) throws Exception {
-        int zombies = server.settledZombies(FEW_ZOMBIES, Duration.ofSeconds(1));
-        if (zombies > 0) {
-            s.note("the server, " + server.what() + ", has " + zombies + " zombie children");
-        }
-        s.expect(zombies < FEW_ZOMBIES, "fewer than " + FEW_ZOMBIES + " of the server's children left as zombies once its " + clients
-                + " clients had gone", zombies + " zombie children of " + server.what() + ": exited, and never waited for (waitpid, or"
-                + " SIGCHLD set to SIG_IGN): one for each client that came and went, until fork() fails");
-    }
-
     /** What stage 4's client {@code i} (from 1) sends. */
     static String line(int i) {
         return i >= 2 && i - 2 < COMMANDS.size() ? COMMANDS.get(i - 2) : "client " + i + "\n";
@@ -175,7 +155,7 @@ public final class Checker {
                                     + CLIENTS + " clients had closed (a few more are fine)", after + " open: " + (after - before) + " more,"
                                     + " about one for each client that came and went: the server keeps a descriptor for every connection it"
                                     + " has finished with");
-                            fewZombies(s, server.process(), CLIENTS);
+                            server.process().expectFewZombies(s, "its " + CLIENTS + " clients had gone");
                         }),
                 new Stage("a client that shuts down its sending side gets its whole echo, then end of stream",
                         "a short echo here means the server closed when it read end of stream while it still owed echo, or threw away"
@@ -221,7 +201,7 @@ public final class Checker {
                             s.expect(after - before <= RESETS / 2, "the server's open descriptors back to about " + before + " after " + RESETS
                                     + " clients reset (a few more are fine)", after + " open: " + (after - before) + " more, about one for"
                                     + " each client that reset: the server never closes a connection that fails");
-                            fewZombies(s, server.process(), 2 * RESETS);
+                            server.process().expectFewZombies(s, "its " + 2 * RESETS + " clients had gone");
                         }),
                 new Stage(Wire.overANetwork("four messages of 10 to 40 KB, each echoed whole"),
                         "a short echo, or a connection closed after part of a message, means the server took one read for the client's"

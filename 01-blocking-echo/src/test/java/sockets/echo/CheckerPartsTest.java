@@ -54,7 +54,7 @@ class CheckerPartsTest {
                     for (int n; (n = in.read(buffer)) > 0; ) {
                         out.write(buffer, 0, n);
                         if (slow) {
-                            Thread.sleep(20);
+                            Thread.sleep(20); // the point: a server this slow is what the rate check must fail
                         }
                     }
                 } catch (IOException | InterruptedException ended) { // the stage is over

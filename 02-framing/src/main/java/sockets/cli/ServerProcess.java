@@ -288,6 +288,24 @@ public final class ServerProcess {
         return d == null ? -1 : d.all();
     }
 
+    /** Zombie children a forking server may leave for a moment (one reaped at its next accept); one for each client is a server that never reaps. */
+    public static final int FEW_ZOMBIES = 5;
+
+    /**
+     * Fails {@code s} unless fewer than {@link #FEW_ZOMBIES} of the server's children are left
+     * exited and unreaped, allowing a second for the last ones to end and be reaped; {@code after}
+     * says when, e.g. "its clients had gone".
+     */
+    public void expectFewZombies(Wire.Session s, String after) throws Wire.Failed {
+        int zombies = settledZombies(FEW_ZOMBIES, Duration.ofSeconds(1));
+        if (zombies > 0) {
+            s.note("the server, " + what() + ", has " + zombies + " zombie children");
+        }
+        s.expect(zombies < FEW_ZOMBIES, "fewer than " + FEW_ZOMBIES + " of the server's children left as zombies once " + after,
+                zombies + " zombie children of " + what() + ": exited, and never waited for (waitpid, or SIGCHLD set to"
+                        + " SIG_IGN): one for each client that came and went, until fork() fails");
+    }
+
     /**
      * {@link #zombies()} once children that have just ended have had up to {@code most} to be
      * reaped: the first count under {@code few}, or the last one.

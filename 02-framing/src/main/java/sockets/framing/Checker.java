@@ -369,20 +369,12 @@ public final class Checker {
                     + " descriptors, as before", now.all() + " descriptors (" + now.sockets() + " sockets) " + Timeouts.millis(PATIENCE)
                     + " ms after the clients ended: " + (now.all() - fdsBefore.all()) + " connections never closed");
         }
-        // A forking server's children, one for each client, must be waited for: a second for the last ones to end and be reaped.
-        int zombies = found.process().settledZombies(FEW_ZOMBIES, Duration.ofSeconds(1));
-        if (zombies > 0) {
-            s.note("the server, " + found.process().what() + ", has " + zombies + " zombie children");
-        }
-        s.expect(zombies < FEW_ZOMBIES, "fewer than " + FEW_ZOMBIES + " of the server's children left as zombies once its clients had ended",
-                zombies + " zombie children of " + found.process().what() + ": exited, and never waited for (waitpid, or SIGCHLD set to"
-                        + " SIG_IGN): one for each client that came and went, until fork() fails");
+        // A forking server's children, one for each client, must be waited for.
+        found.process().expectFewZombies(s, "its clients had ended");
     }
 
     /** Stage 6's further clients refused for a prefix over the limit. */
     static final int REFUSALS = 20;
-    /** Zombie children a forking server may leave for a moment (a child reaped at the next accept). */
-    static final int FEW_ZOMBIES = 5;
 
     /** {@code q} if both ends of the connection are visible, else null. */
     private static Queues.Pair visible(Queues.Pair q) {

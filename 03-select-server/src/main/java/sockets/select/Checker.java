@@ -124,7 +124,7 @@ public final class Checker {
                             s.expect(after - before <= 50, "the server's open descriptors back to about " + before + " once its 200 clients"
                                     + " had gone (a few more are fine)", after + " open: " + (after - before) + " more, about one for each"
                                     + " client that closed or reset: the server ends some connections without close()");
-                            fewZombies(s, server.process());
+                            server.process().expectFewZombies(s, "its clients had gone");
                         }),
                 new Stage("a client that never reads stops neither the others nor the server's memory",
                         "another client left unanswered while one client reads nothing means the server waits on that one client (a"
@@ -458,20 +458,6 @@ public final class Checker {
         }
         s.note(name + " -> FIN, then read " + drained + " bytes of echo and closed");
         c.socket().close();
-    }
-
-    /** Zombie children a forking server may leave for a moment (a child reaped at the next accept); one for each client is a server that never reaps. */
-    static final int FEW_ZOMBIES = 5;
-
-    /** After stage 3's clients have gone: fewer than {@link #FEW_ZOMBIES} children of the server exited and unreaped, within a second. */
-    static void fewZombies(Session s, ServerProcess server) throws Exception {
-        int zombies = server.settledZombies(FEW_ZOMBIES, Duration.ofSeconds(1));
-        if (zombies > 0) {
-            s.note("the server, " + server.what() + ", has " + zombies + " zombie children");
-        }
-        s.expect(zombies < FEW_ZOMBIES, "fewer than " + FEW_ZOMBIES + " of the server's children left as zombies once its clients had gone",
-                zombies + " zombie children of " + server.what() + ": exited, and never waited for (waitpid, or SIGCHLD set to"
-                        + " SIG_IGN): one for each client that came and went, until fork() fails");
     }
 
     private static void echo(Session s, Peer c, byte[] message, boolean inPieces) throws Exception {
